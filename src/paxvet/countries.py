@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import pycountry
 
@@ -36,7 +37,7 @@ def to_alpha3(value: str | None) -> str | None:
     upper = text.upper()
     if upper in ICAO_SPECIAL:
         return ICAO_SPECIAL[upper]
-    country = _lookup(upper) if len(upper) in (2, 3) else None
+    country: Any = _lookup(upper) if len(upper) in (2, 3) else None
     if country is None:
         try:
             country = pycountry.countries.lookup(text)
@@ -45,7 +46,7 @@ def to_alpha3(value: str | None) -> str | None:
     return str(country.alpha_3)
 
 
-def _lookup(code: str) -> object | None:
+def _lookup(code: str) -> Any:
     if len(code) == 2:
         return pycountry.countries.get(alpha_2=code)
     return pycountry.countries.get(alpha_3=code)
