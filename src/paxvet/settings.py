@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, description="Failed logins before the account locks")
     lockout_minutes: int = Field(15, description="How long a locked account stays locked")
     https: bool = Field(False, description="Served behind TLS: secure cookies and HSTS")
+    login_rate_per_minute: int = Field(10, description="Login attempts allowed per client address a minute")
+    auth_backend: str = Field("local", description="How users sign in: local (argon2 passwords)")
+    default_language: str = Field("es", description="Interface language when neither user nor browser says")
 
     @model_validator(mode="after")
     def _refuse_insecure(self) -> Settings:
