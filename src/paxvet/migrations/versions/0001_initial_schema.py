@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:03:27.368916
+Create Date: 2026-11-28 14:04:29.799399
 """
 
 from collections.abc import Sequence
@@ -303,6 +303,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_link_key_traveller', ['traveller_id', 'seen_on'], unique=False)
         batch_op.create_index('ix_link_key_value', ['value', 'seen_on', 'traveller_id'], unique=False)
 
+    op.create_table('screening_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('list_version_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('duration_seconds', sa.Float(), nullable=False),
+    sa.Column('travellers_covered', sa.Integer(), nullable=False),
+    sa.Column('entries_screened', sa.Integer(), nullable=False),
+    sa.Column('new_hits', sa.Integer(), nullable=False),
+    sa.Column('updated_hits', sa.Integer(), nullable=False),
+    sa.Column('suppressed_hits', sa.Integer(), nullable=False),
+    sa.Column('withdrawn_hits', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['list_version_id'], ['watchlist_version.id'], name=op.f('fk_screening_run_list_version_id_watchlist_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_screening_run'))
+    )
     op.create_table('travel_document',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('traveller_id', sa.Integer(), nullable=False),
@@ -485,11 +500,128 @@ def upgrade() -> None:
     with op.batch_alter_table('booking_ticket', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booking_ticket_booking_traveller_id'), ['booking_traveller_id'], unique=False)
 
+    op.create_table('hit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('traveller_id', sa.Integer(), nullable=False),
+    sa.Column('flight_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('subject_key', sa.String(length=80), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=True),
+    sa.Column('watchlist_id', sa.Integer(), nullable=True),
+    sa.Column('list_version_id', sa.Integer(), nullable=True),
+    sa.Column('entry_content_hash', sa.String(length=64), nullable=True),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('explanation', sa.JSON(), nullable=True),
+    sa.Column('category', sa.String(length=30), nullable=False),
+    sa.Column('severity', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('suppressed_by_id', sa.Integer(), nullable=True),
+    sa.Column('status_reason', sa.Text(), nullable=True),
+    sa.Column('notified_at', paxvet.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('screening_run_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['entry_id'], ['watchlist_entry.id'], name=op.f('fk_hit_entry_id_watchlist_entry')),
+    sa.ForeignKeyConstraint(['flight_id'], ['flight.id'], name=op.f('fk_hit_flight_id_flight'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['list_version_id'], ['watchlist_version.id'], name=op.f('fk_hit_list_version_id_watchlist_version')),
+    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_hit_traveller_id_traveller'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['watchlist_id'], ['watchlist.id'], name=op.f('fk_hit_watchlist_id_watchlist')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_hit')),
+    sa.UniqueConstraint('traveller_id', 'subject_key', name=op.f('uq_hit_traveller_id'))
+    )
+    with op.batch_alter_table('hit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_hit_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hit_flight_id'), ['flight_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_hit_status'), ['status'], unique=False)
+        batch_op.create_index('ix_hit_status_flight', ['status', 'flight_id'], unique=False)
+
+    op.create_table('disposition',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('hit_id', sa.Integer(), nullable=False),
+    sa.Column('disposition', sa.String(length=20), nullable=False),
+    sa.Column('previous_status', sa.String(length=20), nullable=False),
+    sa.Column('officer', sa.String(length=100), nullable=False),
+    sa.Column('agency', sa.String(length=40), nullable=True),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['hit_id'], ['hit.id'], name=op.f('fk_disposition_hit_id_hit'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_disposition'))
+    )
+    with op.batch_alter_table('disposition', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_disposition_hit_id'), ['hit_id'], unique=False)
+
+    op.create_table('lookout',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('hit_id', sa.Integer(), nullable=False),
+    sa.Column('traveller_id', sa.Integer(), nullable=False),
+    sa.Column('flight_id', sa.Integer(), nullable=False),
+    sa.Column('port', sa.String(length=3), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('raised_by', sa.String(length=100), nullable=False),
+    sa.Column('raised_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['flight_id'], ['flight.id'], name=op.f('fk_lookout_flight_id_flight'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['hit_id'], ['hit.id'], name=op.f('fk_lookout_hit_id_hit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_lookout_traveller_id_traveller'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_lookout')),
+    sa.UniqueConstraint('hit_id', name=op.f('uq_lookout_hit_id'))
+    )
+    with op.batch_alter_table('lookout', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lookout_port'), ['port'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lookout_traveller_id'), ['traveller_id'], unique=False)
+
+    op.create_table('suppression',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('identity_key', sa.String(length=80), nullable=False),
+    sa.Column('document_number', sa.String(length=40), nullable=False),
+    sa.Column('issuing_country', sa.String(length=3), nullable=False),
+    sa.Column('date_of_birth', sa.Date(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('entry_content_hash', sa.String(length=64), nullable=False),
+    sa.Column('list_version_id', sa.Integer(), nullable=True),
+    sa.Column('hit_id', sa.Integer(), nullable=False),
+    sa.Column('disposition_id', sa.Integer(), nullable=False),
+    sa.Column('created_by', sa.String(length=100), nullable=False),
+    sa.Column('created_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', paxvet.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_by', sa.String(length=100), nullable=True),
+    sa.Column('revoke_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['disposition_id'], ['disposition.id'], name=op.f('fk_suppression_disposition_id_disposition'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['entry_id'], ['watchlist_entry.id'], name=op.f('fk_suppression_entry_id_watchlist_entry')),
+    sa.ForeignKeyConstraint(['hit_id'], ['hit.id'], name=op.f('fk_suppression_hit_id_hit'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['list_version_id'], ['watchlist_version.id'], name=op.f('fk_suppression_list_version_id_watchlist_version')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_suppression'))
+    )
+    with op.batch_alter_table('suppression', schema=None) as batch_op:
+        batch_op.create_index('ix_suppression_lookup', ['identity_key', 'entry_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('suppression', schema=None) as batch_op:
+        batch_op.drop_index('ix_suppression_lookup')
+
+    op.drop_table('suppression')
+    with op.batch_alter_table('lookout', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lookout_traveller_id'))
+        batch_op.drop_index(batch_op.f('ix_lookout_port'))
+
+    op.drop_table('lookout')
+    with op.batch_alter_table('disposition', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_disposition_hit_id'))
+
+    op.drop_table('disposition')
+    with op.batch_alter_table('hit', schema=None) as batch_op:
+        batch_op.drop_index('ix_hit_status_flight')
+        batch_op.drop_index(batch_op.f('ix_hit_status'))
+        batch_op.drop_index(batch_op.f('ix_hit_flight_id'))
+        batch_op.drop_index(batch_op.f('ix_hit_entry_id'))
+
+    op.drop_table('hit')
     with op.batch_alter_table('booking_ticket', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_booking_ticket_booking_traveller_id'))
 
@@ -538,6 +670,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_travel_document_lookup')
 
     op.drop_table('travel_document')
+    op.drop_table('screening_run')
     with op.batch_alter_table('link_key', schema=None) as batch_op:
         batch_op.drop_index('ix_link_key_value')
         batch_op.drop_index('ix_link_key_traveller')

@@ -1,0 +1,85 @@
+"""Hits (a traveller matched a list entry, a lost/stolen document or a document finding) and screening runs.
+
+One traveller x one subject is one hit: `subject_key` is "entry:<entry id>" for list and lost/stolen hits and
+"finding:<document id>:<code>" for document findings; a later screening updates the same row, never a new
+one. That unique pair is the single source of truth for hit counts.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from paxvet.db import Base, UTCDateTime, utcnow
+from paxvet.flights.models import Flight, Traveller
+
+HIT_KINDS = ("watchlist", "document_finding", "lost_stolen_document", "rule")
+HIT_STATUSES = (
+    "open",
+    "confirmed",
+    "false_positive",
+    "refer_secondary",
+    "needs_info",
+    "suppressed",
+    "withdrawn",
+)
+SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
+
+
+class Hit(Base):
+    __tablename__ = "hit"
+    __table_args__ = (
+        UniqueConstraint("traveller_id", "subject_key"),
+        Index("ix_hit_status_flight", "status", "flight_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traveller_id: Mapped[int] = mapped_column(ForeignKey("traveller.id", ondelete="CASCADE"))
+    flight_id: Mapped[int] = mapped_column(ForeignKey("flight.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))  # one of HIT_KINDS
+    subject_key: Mapped[str] = mapped_column(String(80))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("watchlist_entry.id"), index=True)
+    watchlist_id: Mapped[int | None] = mapped_column(ForeignKey("watchlist.id"))
+    list_version_id: Mapped[int | None] = mapped_column(ForeignKey("watchlist_version.id"))
+    entry_content_hash: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[float] = mapped_column(Float, default=1.0)
+    summary: Mapped[str] = mapped_column(Text, default="")  # one readable line
+    explanation: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # field by field
+    category: Mapped[str] = mapped_column(String(30))
+    severity: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
+    # the allow-list Suppression that muted it; no foreign key, as Suppression already points at Hit
+    suppressed_by_id: Mapped[int | None] = mapped_column(Integer)
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why the system set the status (withdrawn...)
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # sent once, "for review"
+    screening_run_id: Mapped[int | None] = mapped_column(Integer)  # the run that last raised/updated it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    traveller: Mapped[Traveller] = relationship()
+    flight: Mapped[Flight] = relationship()
+
+    @property
+    def severity_rank(self) -> int:
+        return SEVERITY_RANK.get(self.severity, 0)
+
+
+class ScreeningRun(Base):
+    """One pass of screening: live (after a manifest) or retro (after a list change)."""
+
+    __tablename__ = "screening_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))  # live | retro
+    list_version_id: Mapped[int | None] = mapped_column(ForeignKey("watchlist_version.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    travellers_covered: Mapped[int] = mapped_column(Integer, default=0)
+    entries_screened: Mapped[int] = mapped_column(Integer, default=0)
+    new_hits: Mapped[int] = mapped_column(Integer, default=0)
+    updated_hits: Mapped[int] = mapped_column(Integer, default=0)
+    suppressed_hits: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn_hits: Mapped[int] = mapped_column(Integer, default=0)
