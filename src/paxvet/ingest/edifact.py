@@ -1,0 +1,610 @@
+"""EDIFACT (ISO 9735) as airlines really send it: tokenizer and envelope structure.
+
+`parse_edifact(data)` never raises on bad input. It returns an `EdifactFile`: interchanges -> optional
+functional groups -> messages -> segments, and every problem found (with its location) as a `Diagnostic`.
+
+Tolerated and reported: any UNA separators (a damaged UNA falls back to the defaults), the release
+character, Type-B teletype envelopes and other text around interchanges, several interchanges per file,
+line breaks anywhere outside released characters, message bodies without UNB/UNZ, wrong control counts and
+references (warnings, as the WCO guide's own examples carry them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from paxvet.errors import Problem
+
+DEFAULT_UNA = ":+.? '"
+SERVICE_TAGS = frozenset({"UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"})
+
+# Where an interchange (or a bare message body) starts: a UNA advice, or UNB/UNH with default separators.
+_START = re.compile(r"UNA|UNB\+|UNH\+")
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    repetition: str = " "  # a space means "no repetition" (the PAXLST habit, see message-standards §1.1)
+    terminator: str = "'"
+
+    @property
+    def una(self) -> str:
+        return (
+            "UNA"
+            + self.component
+            + self.element
+            + self.decimal
+            + self.release
+            + self.repetition
+            + (self.terminator)
+        )
+
+
+DEFAULT_SEPARATORS = Separators()
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One problem, located as precisely as we can: file, interchange, message, segment, element."""
+
+    severity: str  # "error" (the message cannot be trusted) or "warning" (repaired or tolerated)
+    message: str
+    file: str = ""
+    interchange: str | None = None
+    message_ref: str | None = None
+    segment: int | None = None  # number within the message (UNH = 1)
+    tag: str | None = None
+    element: int | None = None  # 1-based data element position
+    line: int | None = None
+
+    @property
+    def location(self) -> str:
+        parts = [self.file] if self.file else []
+        if self.interchange:
+            parts.append(f"interchange {self.interchange}")
+        if self.message_ref:
+            parts.append(f"message {self.message_ref}")
+        if self.segment is not None and self.segment > 0:
+            parts.append(f"segment {self.segment}" + (f" ({self.tag})" if self.tag else ""))
+        elif self.tag:
+            parts.append(f"segment {self.tag}")
+        if self.element is not None:
+            parts.append(f"element {self.element}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        return ", ".join(parts) or "input"
+
+    def to_problem(self) -> Problem:
+        return Problem(self.message, self.location, self.severity)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "severity": self.severity,
+            "message": self.message,
+            "location": self.location,
+            "file": self.file,
+            "interchange": self.interchange,
+            "message_ref": self.message_ref,
+            "segment": self.segment,
+            "tag": self.tag,
+            "element": self.element,
+            "line": self.line,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.location}: {self.message}"
+
+
+class Segment:
+    """One segment: tag, data elements (each a list of components, escapes decoded), its number within the
+    message (UNH = 1; 0 for envelope segments), its line in the file and its raw text."""
+
+    __slots__ = ("elements", "end", "line", "number", "raw", "start", "tag")
+
+    def __init__(
+        self, tag: str, elements: list[list[str]], number: int, line: int, raw: str, start: int, end: int
+    ) -> None:
+        self.tag = tag
+        self.elements = elements
+        self.number = number
+        self.line = line
+        self.raw = raw
+        self.start = start
+        self.end = end
+
+    def get(self, element: int, component: int = 0) -> str:
+        """Element `element` (1-based, after the tag), component `component` (0-based); "" when absent."""
+        if element > len(self.elements):
+            return ""
+        comps = self.elements[element - 1]
+        return comps[component] if component < len(comps) else ""
+
+    def element(self, element: int) -> list[str]:
+        return self.elements[element - 1] if element <= len(self.elements) else []
+
+    def __repr__(self) -> str:
+        return f"Segment({self.tag!r}, {self.elements!r}, number={self.number})"
+
+
+@dataclass
+class Message:
+    """UNH ... UNT. `segments` includes UNH and (when present) UNT."""
+
+    ref: str
+    type: str
+    version: str = ""
+    release: str = ""
+    agency: str = ""
+    association: str = ""
+    common_ref: str = ""  # UNH 0068: ties the parts of a multi-part set together
+    part_number: int = 1  # UNH S010 0070
+    part_flag: str = "F"  # C = first/more to come, F = final (also a single message)
+    segments: list[Segment] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    interchange: Interchange | None = None
+    group: Group | None = None
+    start: int = 0  # offsets of UNH..UNT in EdifactFile.text
+    end: int = 0
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def sender(self) -> str:
+        if self.group is not None and self.group.sender:
+            return self.group.sender
+        return self.interchange.sender if self.interchange is not None else ""
+
+    @property
+    def body(self) -> list[Segment]:
+        """The segments between UNH and UNT."""
+        return [s for s in self.segments if s.tag not in ("UNH", "UNT")]
+
+
+@dataclass
+class Group:
+    """UNG ... UNE (functional group)."""
+
+    header: Segment
+    group_id: str = ""
+    sender: str = ""
+    ref: str = ""
+    version: str = ""
+    messages: list[Message] = field(default_factory=list)
+    trailer: Segment | None = None
+
+
+@dataclass
+class Interchange:
+    """[UNA] UNB ... UNZ. Bare message bodies (no UNB) become an interchange with `header` None."""
+
+    separators: Separators
+    header: Segment | None = None
+    syntax: str = ""
+    sender: str = ""
+    recipient: str = ""
+    prepared: str = ""
+    ref: str = ""
+    application_ref: str = ""
+    groups: list[Group] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)  # every message, grouped or not, in order
+    trailer: Segment | None = None
+    una_text: str = ""  # the UNA as received ("" when absent)
+    start: int = 0
+    end: int = 0
+
+
+@dataclass
+class EdifactFile:
+    text: str
+    filename: str = ""
+    interchanges: list[Interchange] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # problems outside any message
+    encoding: str = "utf-8"
+
+    @property
+    def messages(self) -> list[Message]:
+        return [m for ic in self.interchanges for m in ic.messages]
+
+    @property
+    def all_diagnostics(self) -> list[Diagnostic]:
+        return self.diagnostics + [d for m in self.messages for d in m.diagnostics]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# decoding and separators
+
+
+def decode(data: bytes | str) -> tuple[str, str]:
+    """UTF-8, falling back to Latin-1 (which never fails). Returns (text, encoding)."""
+    if isinstance(data, str):
+        return data, "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def _una_is_sane(chars: str, after: str) -> bool:
+    if len(chars) != 6 or any(c in "\r\n" or c.isalnum() or not c.isprintable() for c in chars):
+        return False
+    core = chars[:2] + chars[3] + chars[5]  # component, element, release, terminator
+    if len(set(core)) != 4 or " " in core:
+        return False
+    rest = after.lstrip()
+    return rest.startswith("UNB") and chars[5] in rest[:4000]
+
+
+def read_una(text: str, pos: int) -> tuple[Separators, int, bool]:
+    """Separators declared by the UNA at `pos` and where the interchange continues; ok=False when the UNA
+    was damaged and the defaults are used instead."""
+    chars = text[pos + 3 : pos + 9]
+    if _una_is_sane(chars, text[pos + 9 : pos + 4009]):
+        seps = Separators(chars[0], chars[1], chars[2], chars[3], chars[4], chars[5])
+        return seps, pos + 9, True
+    unb = text.find("UNB", pos + 3)
+    return DEFAULT_SEPARATORS, (unb if unb >= 0 else pos + 3), False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# tokenizer
+
+
+def _split_released(text: str, sep: str, release: str) -> list[str]:
+    """Split on `sep`, except where `sep` is preceded by an odd number of release characters."""
+    pieces = text.split(sep)
+    if release not in text:
+        return pieces
+    out: list[str] = []
+    carry: str | None = None
+    for piece in pieces:
+        current = piece if carry is None else carry + sep + piece
+        stripped = len(current) - len(current.rstrip(release))
+        if stripped % 2 == 1:
+            carry = current
+        else:
+            out.append(current)
+            carry = None
+    if carry is not None:
+        out.append(carry)
+    return out
+
+
+def _unescape(value: str, release: str) -> str:
+    if release not in value:
+        return value
+    chars: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        c = value[i]
+        if c == release and i + 1 < n:
+            chars.append(value[i + 1])
+            i += 2
+        else:
+            if c != release:
+                chars.append(c)
+            i += 1
+    return "".join(chars)
+
+
+def split_elements(body: str, seps: Separators) -> list[list[str]]:
+    """Data elements and components of one segment's text after its tag (escapes decoded)."""
+    el, comp, rel = seps.element, seps.component, seps.release
+    if rel not in body:
+        return [e.split(comp) for e in body.split(el)]
+    return [
+        [_unescape(c, rel) for c in _split_released(e, comp, rel)] for e in _split_released(body, el, rel)
+    ]
+
+
+def tokenize(
+    text: str, seps: Separators = DEFAULT_SEPARATORS, offset: int = 0, line: int = 1
+) -> list[Segment]:
+    """Segments of `text` (one interchange or a run of message bodies). Unreleased CR/LF are not data;
+    whitespace around a segment is dropped. Segment numbers are filled in later by the structure pass."""
+    term, el, rel = seps.terminator, seps.element, seps.release
+    pieces = _split_released(text, term, rel) if rel in text else text.split(term)
+    segments: list[Segment] = []
+    append = segments.append
+    pos = offset
+    for piece in pieces:
+        start = pos
+        pos += len(piece) + 1
+        if "\n" in piece or "\r" in piece:
+            lead = len(piece) - len(piece.lstrip())
+            line += piece.count("\n", 0, lead)
+            seg_line = line
+            line += piece.count("\n", lead)
+            start += lead
+            body = piece.strip().replace("\r", "").replace("\n", "")
+        else:
+            seg_line = line
+            body = piece.strip()
+            start += len(piece) - len(piece.lstrip())
+        if not body:
+            continue
+        tag, sep, rest = body.partition(el)
+        tag = tag.strip()
+        elements = split_elements(rest, seps) if sep else []
+        if seps.component in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
+            tag = tag.split(seps.component, 1)[0]
+        append(Segment(tag, elements, 0, seg_line, body, start, min(pos, offset + len(text))))
+    return segments
+
+
+# ---------------------------------------------------------------------------------------------------------
+# structure: interchanges -> groups -> messages
+
+
+def parse_edifact(data: bytes | str, filename: str = "") -> EdifactFile:
+    """Tokenize and structure a whole file. Never raises on bad input; every problem is a Diagnostic."""
+    text, encoding = decode(data)
+    result = EdifactFile(text=text, filename=filename, encoding=encoding)
+    if encoding != "utf-8":
+        result.diagnostics.append(Diagnostic("warning", "not UTF-8; decoded as Latin-1", filename))
+    pos = 0
+    while True:
+        match = _START.search(text, pos)
+        if match is None:
+            _leftover(result, text[pos:], pos, interchanges_found=bool(result.interchanges))
+            break
+        _leftover(result, text[pos : match.start()], pos, interchanges_found=bool(result.interchanges))
+        interchange, pos = _read_interchange(result, match.start())
+        result.interchanges.append(interchange)
+    if not result.interchanges:
+        result.diagnostics.append(Diagnostic("error", "no EDIFACT interchange or message found", filename))
+    return result
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def _leftover(result: EdifactFile, chunk: str, pos: int, *, interchanges_found: bool) -> None:
+    """Text outside any interchange: a Type-B envelope before one, or trailing text after UNZ."""
+    stripped = chunk.strip(" \t\r\n\x01\x02\x03\x04=")
+    if not stripped:
+        return
+    what = "text between interchanges" if interchanges_found else "envelope before the interchange"
+    if not interchanges_found and chunk.lstrip()[:2] in ("QK", "QU", "QD", "QN", "QX"):
+        what = "Type-B teletype envelope"
+    preview = " ".join(stripped.split())[:60]
+    result.diagnostics.append(
+        Diagnostic(
+            "warning", f"ignored {what}: {preview!r}", result.filename, line=_line_at(result.text, pos)
+        )
+    )
+
+
+def _interchange_end(text: str, start: int, seps: Separators) -> tuple[int, bool]:
+    """End offset (just past the UNZ segment's terminator) of the interchange starting at `start`, or the
+    start of the next interchange, or the end of text. Second value: whether a UNZ was found."""
+    unz = re.compile(r"(?:^|(?<=[" + re.escape(seps.terminator) + r"\s]))UNZ" + re.escape(seps.element))
+    found = unz.search(text, start)
+    nxt = re.compile(
+        r"(?<=[" + re.escape(seps.terminator) + r"\s])(?:UNA|UNB" + re.escape(seps.element) + ")"
+    )
+    following = nxt.search(text, start + 3)
+    if found is not None and (following is None or found.start() < following.start()):
+        end = text.find(seps.terminator, found.end())
+        if end < 0:
+            line_end = text.find("\n", found.end())
+            return (len(text) if line_end < 0 else line_end), True
+        return end + 1, True
+    if following is not None:
+        return following.start(), False
+    return len(text), False
+
+
+def _read_interchange(result: EdifactFile, start: int) -> tuple[Interchange, int]:
+    text = result.text
+    seps, body_start, una_text = DEFAULT_SEPARATORS, start, ""
+    if text.startswith("UNA", start):
+        seps, body_start, ok = read_una(text, start)
+        una_text = text[start : start + 9] if ok else ""
+        if not ok:
+            result.diagnostics.append(
+                Diagnostic(
+                    "warning",
+                    f"damaged UNA {text[start : start + 9]!r}: default separators used",
+                    result.filename,
+                    tag="UNA",
+                    line=_line_at(text, start),
+                )
+            )
+    end, _has_unz = _interchange_end(text, body_start, seps)
+    chunk = text[body_start:end]
+    segments = tokenize(chunk, seps, body_start, _line_at(text, body_start))
+    interchange = Interchange(separators=seps, una_text=una_text, start=start, end=end)
+    _Builder(result, interchange).build(segments)
+    if segments and not chunk.rstrip().endswith(seps.terminator):
+        result.diagnostics.append(
+            Diagnostic(
+                "warning",
+                "missing final segment terminator",
+                result.filename,
+                interchange.ref or None,
+                tag=segments[-1].tag,
+                line=segments[-1].line,
+            )
+        )
+    return interchange, max(end, start + 3)
+
+
+class _Builder:
+    """Walks the segments of one interchange and checks control counts and references."""
+
+    def __init__(self, result: EdifactFile, interchange: Interchange) -> None:
+        self.result = result
+        self.ic = interchange
+        self.group: Group | None = None
+        self.message: Message | None = None
+        self.outside: list[Segment] = []
+
+    def diag(self, severity: str, text: str, seg: Segment | None, element: int | None = None) -> None:
+        msg = self.message
+        d = Diagnostic(
+            severity,
+            text,
+            self.result.filename,
+            self.ic.ref or None,
+            msg.ref if msg is not None else None,
+            seg.number if seg is not None else None,
+            seg.tag if seg is not None else None,
+            element,
+            seg.line if seg is not None else None,
+        )
+        (msg.diagnostics if msg is not None else self.result.diagnostics).append(d)
+
+    def build(self, segments: list[Segment]) -> None:
+        for seg in segments:
+            tag = seg.tag
+            if self.message is not None and tag not in ("UNH", "UNT", "UNB", "UNG", "UNE", "UNZ"):
+                seg.number = len(self.message.segments) + 1
+                self.message.segments.append(seg)
+            elif tag == "UNH":
+                self.open_message(seg)
+            elif tag == "UNT":
+                self.close_message(seg)
+            elif tag == "UNB":
+                self.header(seg)
+            elif tag == "UNG":
+                self.open_group(seg)
+            elif tag == "UNE":
+                self.close_group(seg)
+            elif tag == "UNZ":
+                self.trailer(seg)
+            else:
+                self.diag("error", f"segment {tag} outside any message (no UNH before it)", seg)
+        if self.message is not None:
+            last = self.message.segments[-1]
+            self.diag("error", "message not closed: UNT missing (truncated?)", last)
+            self.message.end = last.end
+            self.message = None
+        if self.group is not None:
+            self.diag("warning", f"group {self.group.ref} not closed: UNE missing", self.group.header)
+        if self.ic.header is None:
+            self.diag("warning", "message bodies without an interchange header (UNB)", None)
+        elif self.ic.trailer is None:
+            self.diag("warning", "interchange not closed: UNZ missing", self.ic.header)
+
+    def header(self, seg: Segment) -> None:
+        if self.ic.header is not None:
+            self.diag("error", "second UNB inside one interchange", seg)
+            return
+        self.ic.header = seg
+        self.ic.syntax = seg.get(1, 0)
+        self.ic.sender = seg.get(2, 0).strip()
+        self.ic.recipient = seg.get(3, 0).strip()
+        self.ic.prepared = seg.get(4, 0) + seg.get(4, 1)
+        self.ic.ref = seg.get(5, 0).strip()
+        self.ic.application_ref = seg.get(7, 0).strip()
+        if not self.ic.ref:
+            self.diag("warning", "UNB has no interchange control reference", seg, 5)
+
+    def open_group(self, seg: Segment) -> None:
+        if self.message is not None:
+            self.diag("error", "UNG inside a message: UNT missing", seg)
+            self.finish_message(seg.start)
+        if self.group is not None:
+            self.diag("warning", f"group {self.group.ref} not closed before the next UNG", seg)
+        version = seg.get(7, 0) + (":" + seg.get(7, 1) if seg.get(7, 1) else "")
+        self.group = Group(seg, seg.get(1, 0).strip(), seg.get(2, 0).strip(), seg.get(5, 0).strip(), version)
+        self.ic.groups.append(self.group)
+
+    def close_group(self, seg: Segment) -> None:
+        if self.message is not None:
+            self.diag("error", "UNE inside a message: UNT missing", seg)
+            self.finish_message(seg.start)
+        group = self.group
+        if group is None:
+            self.diag("warning", "UNE without UNG (ignored)", seg)
+            return
+        group.trailer = seg
+        self.check_count(seg, 1, len(group.messages), "messages in the group")
+        if seg.get(2, 0).strip() != group.ref:
+            self.diag("warning", f"UNE reference {seg.get(2, 0)!r} does not match UNG {group.ref!r}", seg, 2)
+        self.group = None
+
+    def trailer(self, seg: Segment) -> None:
+        if self.message is not None:
+            self.diag("error", "UNZ inside a message: UNT missing", seg)
+            self.finish_message(seg.start)
+        self.ic.trailer = seg
+        counted = len(self.ic.groups) if self.ic.groups else len(self.ic.messages)
+        self.check_count(seg, 1, counted, "groups" if self.ic.groups else "messages")
+        if seg.get(2, 0).strip() != self.ic.ref:
+            self.diag(
+                "warning", f"UNZ reference {seg.get(2, 0)!r} does not match UNB {self.ic.ref!r}", seg, 2
+            )
+
+    def check_count(self, seg: Segment, element: int, actual: int, what: str) -> None:
+        declared = seg.get(element, 0).strip()
+        if not declared.isdigit():
+            self.diag(
+                "warning", f"{seg.tag} count {declared!r} is not a number ({actual} {what})", seg, element
+            )
+        elif int(declared) != actual:
+            self.diag("warning", f"{seg.tag} declares {int(declared)} {what}, {actual} present", seg, element)
+
+    def open_message(self, seg: Segment) -> None:
+        if self.message is not None:
+            self.diag("error", "UNH before the previous message's UNT", seg)
+            self.finish_message(seg.start)
+        seg.number = 1
+        s009 = seg.element(2)
+        comps = [*s009, "", "", "", "", ""]
+        part = seg.get(4, 0).strip()
+        msg = Message(
+            ref=seg.get(1, 0).strip(),
+            type=comps[0].strip().upper(),
+            version=comps[1].strip(),
+            release=comps[2].strip(),
+            agency=comps[3].strip(),
+            association=comps[4].strip(),
+            common_ref=seg.get(3, 0).strip(),
+            part_number=int(part) if part.isdigit() else 1,
+            part_flag=seg.get(4, 1).strip().upper() if part else "F",  # "" = a middle part
+            segments=[seg],
+            interchange=self.ic,
+            group=self.group,
+            start=seg.start,
+        )
+        self.message = msg
+        if not msg.ref:
+            self.diag("warning", "UNH has no message reference", seg, 1)
+        if not msg.type:
+            self.diag("error", "UNH has no message type", seg, 2)
+        if part and not part.isdigit():
+            self.diag("warning", f"UNH sequence of transfers {part!r} is not a number", seg, 4)
+        self.ic.messages.append(msg)
+        if self.group is not None:
+            self.group.messages.append(msg)
+
+    def close_message(self, seg: Segment) -> None:
+        msg = self.message
+        if msg is None:
+            self.diag("error", "UNT without UNH", seg)
+            return
+        seg.number = len(msg.segments) + 1
+        msg.segments.append(seg)
+        self.check_count(seg, 1, seg.number, "segments (UNH to UNT)")
+        ref = seg.get(2, 0).strip()
+        if ref != msg.ref:
+            self.diag("warning", f"UNT reference {ref!r} does not match UNH {msg.ref!r}", seg, 2)
+        msg.end = seg.end
+        self.message = None
+
+    def finish_message(self, end: int) -> None:
+        if self.message is not None:
+            self.message.end = end
+            self.message = None
