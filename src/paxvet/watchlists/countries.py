@@ -54,6 +54,44 @@ _SYNONYMS = {
     "syrian arab republic": "SYR",
     "kosovo": "XKX",
     "ussr": "SUN",
+    "former soviet union": "SUN",
+    "car": "CAF",
+    # adjectives that lists use in document descriptions ('Syrian passport number ...')
+    "afghan": "AFG",
+    "syrian": "SYR",
+    "iraqi": "IRQ",
+    "iranian": "IRN",
+    "russian": "RUS",
+    "sudanese": "SDN",
+    "yemeni": "YEM",
+    "libyan": "LBY",
+    "egyptian": "EGY",
+    "saudi": "SAU",
+    "somali": "SOM",
+    "lebanese": "LBN",
+    "kuwaiti": "KWT",
+    "jordanian": "JOR",
+    "tunisian": "TUN",
+    "pakistani": "PAK",
+    "indonesian": "IDN",
+    "malaysian": "MYS",
+    "filipino": "PHL",
+    "belarusian": "BLR",
+    "ukrainian": "UKR",
+    "venezuelan": "VEN",
+    "colombian": "COL",
+    "mexican": "MEX",
+    "chinese": "CHN",
+    "british": "GBR",
+    "french": "FRA",
+    "german": "DEU",
+    "italian": "ITA",
+    "spanish": "ESP",
+    "turkish": "TUR",
+    "moroccan": "MAR",
+    "algerian": "DZA",
+    "nigerian": "NGA",
+    "kenyan": "KEN",
     "soviet union": "SUN",
     "union of soviet socialist republics": "SUN",
     "yugoslavia": "YUG",
@@ -107,3 +145,13 @@ def country_code(text: str | None) -> str | None:
     if code is None and "(" in value:  # 'Iran (Islamic Republic of)', 'Korea (North)'
         code = to_alpha3(value.split("(")[0].strip())
     return code
+
+
+def leading_country(text: str, max_words: int = 4) -> str | None:
+    """The country a description starts with: 'Sudan number 123, issued...' -> SDN; None if none."""
+    words = re.split(r"[\s,.()]+", text.strip())
+    for count in range(min(max_words, len(words)), 0, -1):
+        code = country_code(" ".join(words[:count]))
+        if code is not None:
+            return code
+    return None
