@@ -79,3 +79,17 @@ class WatchlistEntry(Base):
     document_key: Mapped[str | None] = mapped_column(String(60), index=True)  # lost/stolen: number|country
 
     watchlist: Mapped[Watchlist] = relationship()
+
+
+class WatchlistEntryChange(Base):
+    """What one version did to one entry: added, changed or removed. Retro-screening reads a version's
+    changes; `previous_record` keeps the content a change replaced so `paxvet lists diff` can show it."""
+
+    __tablename__ = "watchlist_entry_change"
+    __table_args__ = (Index("ix_watchlist_entry_change_version", "version_id", "change"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("watchlist_version.id", ondelete="CASCADE"))
+    entry_id: Mapped[int] = mapped_column(ForeignKey("watchlist_entry.id", ondelete="CASCADE"), index=True)
+    change: Mapped[str] = mapped_column(String(8))  # added | changed | removed
+    previous_record: Mapped[dict[str, Any] | None] = mapped_column(JSON)

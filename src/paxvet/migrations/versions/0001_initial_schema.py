@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:04:29.799399
+Create Date: 2026-11-28 14:08:18.823450
 """
 
 from collections.abc import Sequence
@@ -91,6 +91,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_flight_airport'), ['airport'], unique=False)
         batch_op.create_index(batch_op.f('ix_flight_flight_date'), ['flight_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_flight_scheduled_arrival_utc'), ['scheduled_arrival_utc'], unique=False)
+
+    op.create_table('ingest_file',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=500), nullable=False),
+    sa.Column('received_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ingest_file'))
+    )
+    with op.batch_alter_table('ingest_file', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ingest_file_received_at'), ['received_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ingest_file_sha256'), ['sha256'], unique=False)
 
     op.create_table('watchlist',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -196,6 +211,45 @@ def upgrade() -> None:
     with op.batch_alter_table('flight_leg', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_flight_leg_flight_id'), ['flight_id'], unique=False)
 
+    op.create_table('ingest_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('file_id', sa.Integer(), nullable=True),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('received_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('source', sa.String(length=500), nullable=False),
+    sa.Column('message_type', sa.String(length=60), nullable=False),
+    sa.Column('version', sa.String(length=20), nullable=True),
+    sa.Column('sender', sa.String(length=100), nullable=True),
+    sa.Column('interchange_ref', sa.String(length=40), nullable=True),
+    sa.Column('message_ref', sa.String(length=40), nullable=True),
+    sa.Column('common_ref', sa.String(length=60), nullable=True),
+    sa.Column('part_number', sa.Integer(), nullable=False),
+    sa.Column('part_flag', sa.String(length=2), nullable=True),
+    sa.Column('part_set_key', sa.String(length=250), nullable=True),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('problems', sa.JSON(), nullable=True),
+    sa.Column('summary', sa.JSON(), nullable=True),
+    sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
+    sa.Column('corrects_id', sa.Integer(), nullable=True),
+    sa.Column('replayed_by_id', sa.Integer(), nullable=True),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('processed_at', paxvet.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('flight_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['corrects_id'], ['ingest_message.id'], name=op.f('fk_ingest_message_corrects_id_ingest_message')),
+    sa.ForeignKeyConstraint(['duplicate_of_id'], ['ingest_message.id'], name=op.f('fk_ingest_message_duplicate_of_id_ingest_message')),
+    sa.ForeignKeyConstraint(['file_id'], ['ingest_file.id'], name=op.f('fk_ingest_message_file_id_ingest_file'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ingest_message'))
+    )
+    with op.batch_alter_table('ingest_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ingest_message_file_id'), ['file_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ingest_message_flight_id'), ['flight_id'], unique=False)
+        batch_op.create_index('ix_ingest_message_hash_status', ['sha256', 'status'], unique=False)
+        batch_op.create_index('ix_ingest_message_part_set', ['part_set_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ingest_message_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_ingest_message_status'), ['status'], unique=False)
+
     op.create_table('traveller',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('flight_id', sa.Integer(), nullable=False),
@@ -213,6 +267,7 @@ def upgrade() -> None:
     sa.Column('embarkation', sa.String(length=5), nullable=True),
     sa.Column('debarkation', sa.String(length=5), nullable=True),
     sa.Column('in_transit', sa.Boolean(), nullable=False),
+    sa.Column('boarding_status', sa.String(length=12), nullable=False),
     sa.Column('reservation_ref', sa.String(length=40), nullable=True),
     sa.Column('passenger_ref', sa.String(length=60), nullable=True),
     sa.Column('bags', sa.JSON(), nullable=True),
@@ -536,6 +591,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_hit_status'), ['status'], unique=False)
         batch_op.create_index('ix_hit_status_flight', ['status', 'flight_id'], unique=False)
 
+    op.create_table('watchlist_entry_change',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version_id', sa.Integer(), nullable=False),
+    sa.Column('entry_id', sa.Integer(), nullable=False),
+    sa.Column('change', sa.String(length=8), nullable=False),
+    sa.Column('previous_record', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['entry_id'], ['watchlist_entry.id'], name=op.f('fk_watchlist_entry_change_entry_id_watchlist_entry'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['version_id'], ['watchlist_version.id'], name=op.f('fk_watchlist_entry_change_version_id_watchlist_version'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_watchlist_entry_change'))
+    )
+    with op.batch_alter_table('watchlist_entry_change', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_watchlist_entry_change_entry_id'), ['entry_id'], unique=False)
+        batch_op.create_index('ix_watchlist_entry_change_version', ['version_id', 'change'], unique=False)
+
     op.create_table('disposition',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('hit_id', sa.Integer(), nullable=False),
@@ -615,6 +684,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_disposition_hit_id'))
 
     op.drop_table('disposition')
+    with op.batch_alter_table('watchlist_entry_change', schema=None) as batch_op:
+        batch_op.drop_index('ix_watchlist_entry_change_version')
+        batch_op.drop_index(batch_op.f('ix_watchlist_entry_change_entry_id'))
+
+    op.drop_table('watchlist_entry_change')
     with op.batch_alter_table('hit', schema=None) as batch_op:
         batch_op.drop_index('ix_hit_status_flight')
         batch_op.drop_index(batch_op.f('ix_hit_status'))
@@ -696,6 +770,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_traveller_flight_id'))
 
     op.drop_table('traveller')
+    with op.batch_alter_table('ingest_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ingest_message_status'))
+        batch_op.drop_index(batch_op.f('ix_ingest_message_sha256'))
+        batch_op.drop_index('ix_ingest_message_part_set')
+        batch_op.drop_index('ix_ingest_message_hash_status')
+        batch_op.drop_index(batch_op.f('ix_ingest_message_flight_id'))
+        batch_op.drop_index(batch_op.f('ix_ingest_message_file_id'))
+
+    op.drop_table('ingest_message')
     with op.batch_alter_table('flight_leg', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_flight_leg_flight_id'))
 
@@ -721,6 +804,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_watchlist_owner_agency'))
 
     op.drop_table('watchlist')
+    with op.batch_alter_table('ingest_file', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ingest_file_sha256'))
+        batch_op.drop_index(batch_op.f('ix_ingest_file_received_at'))
+
+    op.drop_table('ingest_file')
     with op.batch_alter_table('flight', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_flight_scheduled_arrival_utc'))
         batch_op.drop_index(batch_op.f('ix_flight_flight_date'))
