@@ -86,6 +86,8 @@ class Traveller(Base):
     embarkation: Mapped[str | None] = mapped_column(String(5))
     debarkation: Mapped[str | None] = mapped_column(String(5))
     in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
+    # reported | boarded (close-out CLOB) | not_boarded (CLNB) | cancelled (BGM 745 XR)
+    boarding_status: Mapped[str] = mapped_column(String(12), default="reported")
     reservation_ref: Mapped[str | None] = mapped_column(String(40), index=True)  # RFF AVF (PNR locator)
     passenger_ref: Mapped[str | None] = mapped_column(String(60))  # RFF ABO
     bags: Mapped[list[Any] | None] = mapped_column(JSON)

@@ -1,0 +1,317 @@
+"""Apply a PAXLST manifest to the flight tables: find or create the flight, upsert its travellers.
+
+Bulk statements only (no per-traveller query): one SELECT for the flight, one for its travellers, one
+INSERT ... RETURNING for new travellers, one UPDATE executemany for known ones, one DELETE and one INSERT
+for their documents. A later push for the same flight updates the same traveller rows (matched on the
+unique passenger reference RFF ABO, else on Traveller.identity_key), so nobody is listed twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, cast
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from paxvet.db import utcnow
+from paxvet.documents.numbers import normalize_document_number
+from paxvet.flights.models import Flight, FlightLeg, TravelDocument, Traveller
+from paxvet.ingest.airports import local_to_utc
+from paxvet.ingest.paxlst import DocumentData, Leg, Manifest, TravellerData
+
+CLOSE_OUT = {"CLOB": "boarded", "CLNB": "not_boarded", "XR": "cancelled", "RP": "cancelled"}
+
+
+@dataclass
+class ApplyResult:
+    flight: Flight | None = None
+    traveller_ids: list[int] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    problems: list[tuple[str, str, int | None]] = field(default_factory=list)  # (severity, text, segment)
+
+    def warn(self, text: str, segment: int | None = None) -> None:
+        self.problems.append(("warning", text, segment))
+
+    def error(self, text: str, segment: int | None = None) -> None:
+        self.problems.append(("error", text, segment))
+
+
+_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+def name_key(value: str) -> str:
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().upper()
+    return _NON_ALNUM.sub("", folded)
+
+
+def identity_key(t: TravellerData) -> str:
+    """What makes two pushes the same person on one flight: role, names and date of birth."""
+    born = t.date_of_birth.isoformat() if t.date_of_birth else (t.date_of_birth_raw or "")
+    return f"{t.role[0]}|{name_key(t.surname)}|{name_key(t.given_names)}|{born}"[:200]
+
+
+def flight_key(manifest: Manifest) -> tuple[Leg, str, date] | None:
+    leg = manifest.crossing_leg
+    if leg is None:
+        return None
+    airport = leg.arrival_airport or leg.departure_airport
+    when = leg.arrival_local or leg.departure_local
+    if not airport or when is None:
+        return None
+    return leg, airport, when.date()
+
+
+def apply_manifest(session: Session, manifest: Manifest, message_id: int | None = None) -> ApplyResult:
+    result = ApplyResult()
+    key = flight_key(manifest)
+    if key is None:
+        result.error("cannot identify the flight: no arrival airport or scheduled date in TDT/LOC/DTM")
+        return result
+    leg, airport, flight_date = key
+    flight = _find_or_create_flight(session, leg, airport, flight_date)
+    result.flight = flight
+    _update_flight(flight, manifest, leg, result)
+    session.flush()
+    if manifest.subtype in ("CLOB", "CLNB") or (
+        manifest.travellers and all(t.party == "ZZZ" for t in manifest.travellers)
+    ):
+        _close_out(session, flight, manifest, result)
+    else:
+        _upsert_travellers(session, flight, manifest, message_id, result)
+    return result
+
+
+def _find_or_create_flight(session: Session, leg: Leg, airport: str, flight_date: date) -> Flight:
+    flight = session.scalars(
+        select(Flight).where(
+            Flight.carrier == leg.carrier,
+            Flight.number == leg.number,
+            Flight.airport == airport,
+            Flight.flight_date == flight_date,
+            Flight.direction == "inbound",
+        )
+    ).first()
+    if flight is None:
+        flight = Flight(
+            carrier=leg.carrier[:3],
+            number=leg.number[:8],
+            airport=airport,
+            flight_date=flight_date,
+            direction="inbound",
+            status="open",
+        )
+        session.add(flight)
+    return flight
+
+
+def _update_flight(flight: Flight, manifest: Manifest, leg: Leg, result: ApplyResult) -> None:
+    legs = manifest.legs
+    flight.origin = legs[0].departure_airport or flight.origin
+    flight.destination = legs[-1].arrival_airport or flight.destination
+    flight.scheduled_departure_utc = local_to_utc(leg.departure_local, leg.departure_airport)
+    flight.scheduled_arrival_utc = local_to_utc(leg.arrival_local, leg.arrival_airport)
+    for when, where in (
+        (leg.departure_local, leg.departure_airport),
+        (leg.arrival_local, leg.arrival_airport),
+    ):
+        if when is not None and local_to_utc(when, where) is None:
+            result.warn(f"no time zone known for airport {where!r}: UTC time left empty")
+    if manifest.reporting_party:
+        flight.reporting_party = manifest.reporting_party
+    if manifest.subtype == "XF":
+        flight.status = "cancelled"
+    elif manifest.subtype in ("CLOB", "CLNB", "CL"):
+        flight.status = "closed"
+    if manifest.role == "crew" and manifest.declared_crew is not None:
+        flight.expected_crew = manifest.declared_crew
+    elif manifest.declared_passengers is not None:
+        flight.expected_passengers = manifest.declared_passengers
+    new_legs = [_leg_row(item) for item in legs]
+    if [(x.departure_airport, x.arrival_airport) for x in new_legs] != [
+        (x.departure_airport, x.arrival_airport) for x in flight.legs
+    ] or any(x.arrival_local is not None for x in new_legs):
+        flight.legs = new_legs
+    flight.updated_at = utcnow()
+
+
+def _leg_row(leg: Leg) -> FlightLeg:
+    return FlightLeg(
+        sequence=leg.sequence,
+        departure_airport=leg.departure_airport,
+        arrival_airport=leg.arrival_airport,
+        departure_local=leg.departure_local,
+        departure_utc=local_to_utc(leg.departure_local, leg.departure_airport),
+        arrival_local=leg.arrival_local,
+        arrival_utc=local_to_utc(leg.arrival_local, leg.arrival_airport),
+    )
+
+
+def _close_out(session: Session, flight: Flight, manifest: Manifest, result: ApplyResult) -> None:
+    """CLOB/CLNB: each listed passenger (NAD+ZZZ with RFF ABO/AVF) is marked boarded / not boarded."""
+    status = CLOSE_OUT.get(manifest.subtype, "boarded")
+    rows = session.execute(
+        select(Traveller.id, Traveller.passenger_ref, Traveller.reservation_ref).where(
+            Traveller.flight_id == flight.id
+        )
+    ).all()
+    by_ref = {r.passenger_ref: r.id for r in rows if r.passenger_ref}
+    by_locator: dict[str, list[int]] = {}
+    for r in rows:
+        if r.reservation_ref:
+            by_locator.setdefault(r.reservation_ref, []).append(r.id)
+    ids: list[int] = []
+    for t in manifest.travellers:
+        found = by_ref.get(t.passenger_ref or "")
+        if found is None and t.reservation_ref and len(by_locator.get(t.reservation_ref, [])) == 1:
+            found = by_locator[t.reservation_ref][0]
+        if found is None:
+            result.warn(
+                f"close-out lists a passenger not reported before (ABO {t.passenger_ref!r}, "
+                f"AVF {t.reservation_ref!r})",
+                t.segment,
+            )
+            continue
+        ids.append(found)
+    if ids:
+        session.execute(update(Traveller), [{"id": i, "boarding_status": status} for i in ids])
+    result.traveller_ids = ids
+    result.updated = len(ids)
+
+
+def _traveller_row(
+    t: TravellerData, key: str, flight_id: int, message_id: int | None, status: str
+) -> dict[str, Any]:
+    bags = t.bags or None
+    extra = t.extra or None
+    return {
+        "flight_id": flight_id,
+        "identity_key": key,
+        "role": t.role,
+        "surname": t.surname[:200],
+        "given_names": t.given_names[:200],
+        "gender": t.gender,
+        "date_of_birth": t.date_of_birth,
+        "date_of_birth_raw": (t.date_of_birth_raw or None) and t.date_of_birth_raw[:20],
+        "nationality": t.nationality,
+        "residence_country": t.residence_country,
+        "birthplace": t.birthplace and t.birthplace[:200],
+        "address": t.address,
+        "embarkation": t.embarkation,
+        "debarkation": t.debarkation,
+        "in_transit": t.in_transit,
+        "boarding_status": status,
+        "reservation_ref": t.reservation_ref and t.reservation_ref[:40],
+        "passenger_ref": t.passenger_ref and t.passenger_ref[:60],
+        "bags": bags,
+        "extra": extra,
+        "source": "api",
+        "last_message_id": message_id,
+        "updated_at": utcnow(),
+    }
+
+
+def _upsert_travellers(
+    session: Session, flight: Flight, manifest: Manifest, message_id: int | None, result: ApplyResult
+) -> None:
+    existing = session.execute(
+        select(Traveller.id, Traveller.identity_key, Traveller.passenger_ref, Traveller.role).where(
+            Traveller.flight_id == flight.id
+        )
+    ).all()
+    by_key = {r.identity_key: r.id for r in existing}
+    by_ref = {(r.role, r.passenger_ref): r.id for r in existing if r.passenger_ref}
+    status = CLOSE_OUT.get(manifest.subtype, "reported")
+    new_rows: list[dict[str, Any]] = []
+    new_people: list[TravellerData] = []
+    updates: dict[int, tuple[dict[str, Any], TravellerData]] = {}
+    seen: set[str] = set()
+    for t in manifest.travellers:
+        key = identity_key(t)
+        found = by_ref.get((t.role, t.passenger_ref)) if t.passenger_ref else None
+        found = found if found is not None else by_key.get(key)
+        if found is None and key in seen:
+            result.warn(f"{t.surname} {t.given_names} listed twice in this message", t.segment)
+            key = f"{key}#{t.segment}"[:200]
+        seen.add(key)
+        row = _traveller_row(t, key, flight.id, message_id, status)
+        if found is not None:
+            row.pop("identity_key")
+            row["id"] = found
+            updates[found] = (row, t)
+        else:
+            row["created_at"] = row["updated_at"]
+            new_rows.append(row)
+            new_people.append(t)
+    new_ids: list[int] = []
+    if new_rows:
+        returned = session.execute(
+            insert(Traveller).returning(Traveller.id, sort_by_parameter_order=True), new_rows
+        )
+        new_ids = [r[0] for r in returned]
+    if updates:
+        session.execute(update(Traveller), [row for row, _ in updates.values()])
+        session.execute(delete(TravelDocument).where(TravelDocument.traveller_id.in_(list(updates))))
+    people = list(zip(new_ids, new_people, strict=True)) + [(i, t) for i, (_, t) in updates.items()]
+    _insert_documents(session, people, flight.flight_date)
+    result.traveller_ids = [i for i, _ in people]
+    result.created, result.updated = len(new_ids), len(updates)
+
+
+def _insert_documents(session: Session, people: list[tuple[int, TravellerData]], arrival: date) -> None:
+    check = _document_checker()
+    rows: list[dict[str, Any]] = []
+    for traveller_id, t in people:
+        for d in t.documents:
+            rows.append(_document_row(traveller_id, d, t, arrival, check))
+    if rows:
+        session.execute(insert(TravelDocument), rows)
+
+
+def _document_row(
+    traveller_id: int,
+    d: DocumentData,
+    t: TravellerData,
+    arrival: date,
+    check: Callable[..., list[Any]] | None,
+) -> dict[str, Any]:
+    findings: list[dict[str, Any]] | None = None
+    if check is not None:
+        found = check(
+            number=d.number,
+            doc_type=d.doc_type,
+            issuing_country=d.issuing_country,
+            expiry=d.expiry,
+            issued=d.issued,
+            date_of_birth=t.date_of_birth,
+            arrival=arrival,
+            mrz=None,
+        )
+        findings = [f.to_dict() for f in found]
+    return {
+        "traveller_id": traveller_id,
+        "doc_type": d.doc_type and d.doc_type[:4],
+        "number": d.number[:40],
+        "number_normalized": normalize_document_number(d.number)[:40],
+        "issuing_country": d.issuing_country,
+        "expiry": d.expiry,
+        "issued": d.issued,
+        "mrz": None,
+        "findings": findings,
+    }
+
+
+def _document_checker() -> Callable[..., list[Any]] | None:
+    """The DOCUMENTS domain's check_document, when it is installed (built in parallel)."""
+    try:
+        module = importlib.import_module("paxvet.documents.checks")
+    except ImportError:
+        return None
+    check = getattr(module, "check_document", None)
+    return cast("Callable[..., list[Any]] | None", check)

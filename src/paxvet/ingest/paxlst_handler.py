@@ -1,0 +1,120 @@
+"""The PAXLST handler: Manifest -> flight tables, multi-part sets and CNT totals checked."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from paxvet.flights.service import ApplyResult, apply_manifest
+from paxvet.ingest.cedipax import is_cedipax, read_cedipax
+from paxvet.ingest.edifact import Diagnostic, Message
+from paxvet.ingest.handlers import HandlerOutcome, handles
+from paxvet.ingest.models import PROCESSED, RawMessage
+from paxvet.ingest.paxlst import Manifest, read_paxlst
+
+
+@handles("PAXLST")
+def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> HandlerOutcome:
+    reader = read_cedipax if is_cedipax(message) else read_paxlst
+    manifest = reader(message, raw.source)
+    outcome = HandlerOutcome(diagnostics=list(manifest.diagnostics))
+    if outcome.errors:
+        return outcome
+    result = apply_manifest(session, manifest, raw.id)
+    outcome.diagnostics += [_locate(message, raw, sev, text, seg) for sev, text, seg in result.problems]
+    if result.flight is None or outcome.errors:
+        return outcome
+    flight = result.flight
+    raw.flight_id = flight.id
+    outcome.flight_ids.add(flight.id)
+    outcome.traveller_ids.update(result.traveller_ids)
+    set_ref = raw.common_ref or f"{flight.code}/{flight.airport}/{flight.flight_date.isoformat()}"
+    raw.part_set_key = f"{raw.sender or ''}|{manifest.document_code}|{set_ref}"[:250]
+    outcome.summary = {
+        "document_code": manifest.document_code,
+        "subtype": manifest.subtype,
+        "role": manifest.role,
+        "flight": f"{flight.code} {flight.airport} {flight.flight_date.isoformat()}",
+        "travellers": len(manifest.travellers),
+        "created": result.created,
+        "updated": result.updated,
+    }
+    _check_totals(session, message, raw, manifest, result, outcome)
+    return outcome
+
+
+def _locate(message: Message, raw: RawMessage, severity: str, text: str, segment: int | None) -> Diagnostic:
+    seg = next((s for s in message.segments if s.number == segment), None) if segment else None
+    return Diagnostic(
+        severity,
+        text,
+        raw.source,
+        raw.interchange_ref,
+        message.ref or None,
+        segment,
+        seg.tag if seg else None,
+        line=seg.line if seg else None,
+    )
+
+
+def _declared_total(
+    message: Message, raw: RawMessage, manifest: Manifest, outcome: HandlerOutcome
+) -> int | None:
+    if manifest.role == "crew":
+        return manifest.declared_crew if manifest.declared_crew is not None else manifest.declared_passengers
+    if manifest.declared_passengers is None and manifest.declared_crew is not None:
+        outcome.diagnostics.append(
+            _locate(
+                message, raw, "warning", "passenger list carries a crew total (CNT+41): read as CNT+42", None
+            )
+        )
+        return manifest.declared_crew
+    return manifest.declared_passengers
+
+
+def _check_totals(
+    session: Session,
+    message: Message,
+    raw: RawMessage,
+    manifest: Manifest,
+    result: ApplyResult,
+    outcome: HandlerOutcome,
+) -> None:
+    """CNT is the flight total over the whole multi-part set: compare it once every part has arrived."""
+    parts: dict[int, tuple[str | None, int]] = {}
+    rows = session.execute(
+        select(RawMessage.id, RawMessage.part_number, RawMessage.part_flag, RawMessage.summary)
+        .where(RawMessage.part_set_key == raw.part_set_key, RawMessage.status == PROCESSED)
+        .order_by(RawMessage.id)
+    ).all()
+    for row in rows:
+        if row.id != raw.id:
+            parts[row.part_number] = (row.part_flag, int((row.summary or {}).get("travellers", 0)))
+    parts[raw.part_number] = (raw.part_flag, len(manifest.travellers))
+    final = [n for n, (flag, _) in parts.items() if flag == "F"]
+    missing = sorted(set(range(1, (max(final) if final else max(parts)) + 1)) - set(parts))
+    outcome.summary["parts"] = sorted(parts)
+    if not final or missing:
+        wanted = ", ".join(str(n) for n in missing) or "the final part"
+        outcome.summary["set_complete"] = False
+        outcome.diagnostics.append(
+            _locate(
+                message, raw, "warning", f"multi-part manifest incomplete: waiting for part(s) {wanted}", None
+            )
+        )
+        return
+    outcome.summary["set_complete"] = True
+    arrived = sum(count for _, count in parts.values())
+    declared = _declared_total(message, raw, manifest, outcome)
+    if declared is not None and declared != arrived:
+        cnt = next((s for s in message.segments if s.tag == "CNT"), None)
+        outcome.diagnostics.append(
+            _locate(
+                message,
+                raw,
+                "warning",
+                f"CNT declares {declared} {manifest.role}s for the flight, {arrived} arrived "
+                f"in {len(parts)} part(s)",
+                cnt.number if cnt else None,
+            )
+        )
