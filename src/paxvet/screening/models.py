@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paxvet.db import Base, UTCDateTime, utcnow
 from paxvet.flights.models import Flight, Traveller
+from paxvet.watchlists.models import Watchlist, WatchlistEntry
 
 HIT_KINDS = ("watchlist", "document_finding", "lost_stolen_document", "rule")
 HIT_STATUSES = (
@@ -61,6 +62,8 @@ class Hit(Base):
 
     traveller: Mapped[Traveller] = relationship()
     flight: Mapped[Flight] = relationship()
+    entry: Mapped[WatchlistEntry | None] = relationship()
+    watchlist: Mapped[Watchlist | None] = relationship()
 
     @property
     def severity_rank(self) -> int:

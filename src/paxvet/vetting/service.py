@@ -1,0 +1,259 @@
+"""The officers' queue and their decisions on hits.
+
+Every automated hit waits here for a person: nothing leaves paxvet as a confirmed finding until an officer
+records a disposition, with a comment, which is kept as history and written to the audit chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from paxvet.audit.service import record_event
+from paxvet.db import utcnow
+from paxvet.errors import Conflict, InvalidInput, NotFound
+from paxvet.flights.models import Flight, Traveller
+from paxvet.screening.models import HIT_STATUSES, Hit
+from paxvet.vetting import allowlist
+from paxvet.vetting.models import DISPOSITIONS, Disposition, Lookout, Suppression
+from paxvet.watchlists.models import Watchlist
+
+_SEVERITY_ORDER = case({"critical": 4, "high": 3, "medium": 2, "low": 1}, value=Hit.severity, else_=0).desc()
+
+
+@dataclass
+class QueueFilters:
+    """What an officer narrows the queue to. `flight` is a flight code such as "AM645"."""
+
+    airport: str | None = None
+    flight: str | None = None
+    list_name: str | None = None
+    category: str | None = None
+    statuses: tuple[str, ...] = ("open",)
+    limit: int = 500
+
+    def check(self) -> None:
+        unknown = [s for s in self.statuses if s not in HIT_STATUSES]
+        if unknown:
+            raise InvalidInput(f"unknown status {', '.join(unknown)}; choose from {', '.join(HIT_STATUSES)}")
+
+
+@dataclass
+class Decision:
+    disposition: Disposition
+    hit: Hit
+    suppressions: list[Suppression] = field(default_factory=list)
+    lookout: Lookout | None = None
+
+
+def queue(session: Session, filters: QueueFilters | None = None, viewer: object | None = None) -> list[Hit]:
+    """Hits awaiting review: soonest arrival first (unknown arrivals last), then most severe."""
+    filters = filters or QueueFilters()
+    filters.check()
+    stmt = (
+        select(Hit)
+        .join(Flight, Hit.flight_id == Flight.id)
+        .where(Hit.status.in_(filters.statuses))
+        .options(
+            joinedload(Hit.flight),
+            joinedload(Hit.traveller),
+            joinedload(Hit.entry),
+            joinedload(Hit.watchlist),
+        )
+        .order_by(Flight.scheduled_arrival_utc.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id)
+        .limit(filters.limit)
+    )
+    stmt = _filtered(stmt, filters)
+    hits = list(session.scalars(stmt).unique())
+    if viewer is not None:
+        record_event(
+            session,
+            "vetting:queue:viewed",
+            actor=_name(viewer),
+            agency=getattr(viewer, "agency_code", None),
+            details={"filters": _filters_dict(filters), "hits": len(hits)},
+        )
+    return hits
+
+
+def _filtered(stmt: Any, filters: QueueFilters) -> Any:
+    if filters.airport:
+        stmt = stmt.where(Flight.airport == filters.airport.upper())
+    if filters.flight:
+        carrier, number = _split_flight(filters.flight)
+        stmt = stmt.where(Flight.carrier == carrier, Flight.number.in_({number, number.lstrip("0") or "0"}))
+    if filters.list_name:
+        stmt = stmt.join(Watchlist, Hit.watchlist_id == Watchlist.id).where(
+            Watchlist.name == filters.list_name
+        )
+    if filters.category:
+        stmt = stmt.where(Hit.category == filters.category)
+    return stmt
+
+
+def _split_flight(code: str) -> tuple[str, str]:
+    """'AM645' -> ('AM', '645'); carriers are two characters (IATA), possibly a digit ('4O')."""
+    code = code.strip().upper().replace(" ", "")
+    if len(code) < 3:
+        raise InvalidInput(f"flight {code!r} is not a flight code such as AM645")
+    return code[:2], code[2:]
+
+
+def _filters_dict(filters: QueueFilters) -> dict[str, Any]:
+    return {k: v for k, v in vars(filters).items() if v not in (None, ())}
+
+
+def _name(viewer: object) -> str:
+    return str(getattr(viewer, "username", viewer))
+
+
+def time_left(hit: Hit, now: datetime | None = None) -> float | None:
+    """Minutes until the flight lands (negative once it has landed); None when the arrival is unknown."""
+    arrival = hit.flight.scheduled_arrival_utc
+    if arrival is None:
+        return None
+    return round((arrival - (now or utcnow())).total_seconds() / 60, 1)
+
+
+def get_hit(session: Session, hit_id: int) -> Hit:
+    hit = session.get(
+        Hit,
+        hit_id,
+        options=[
+            joinedload(Hit.flight),
+            joinedload(Hit.traveller).selectinload(Traveller.documents),
+            joinedload(Hit.entry),
+            joinedload(Hit.watchlist),
+        ],
+    )
+    if hit is None:
+        raise NotFound(f"no hit {hit_id}")
+    return hit
+
+
+def history(session: Session, hit_id: int) -> list[Disposition]:
+    return list(
+        session.scalars(
+            select(Disposition).where(Disposition.hit_id == hit_id).order_by(Disposition.at, Disposition.id)
+        )
+    )
+
+
+def decide(
+    session: Session,
+    hit_id: int,
+    disposition: str,
+    comment: str | None,
+    officer: str,
+    agency: str | None = None,
+) -> Decision:
+    """Record an officer's disposition on a hit (with a required comment) and its consequences."""
+    if disposition not in DISPOSITIONS:
+        raise InvalidInput(f"unknown disposition {disposition!r}; choose from {', '.join(DISPOSITIONS)}")
+    if not (comment or "").strip():
+        raise InvalidInput("a comment is required: say why you chose this disposition")
+    if not officer.strip():
+        raise InvalidInput("the deciding officer is required")
+    hit = get_hit(session, hit_id)
+    if hit.status == "withdrawn":
+        reason = f" ({hit.status_reason})" if hit.status_reason else ""
+        raise Conflict(f"hit {hit_id} was withdrawn{reason}; there is nothing left to decide")
+    record = Disposition(
+        hit_id=hit.id,
+        disposition=disposition,
+        previous_status=hit.status,
+        officer=officer,
+        agency=agency,
+        comment=(comment or "").strip(),
+        at=utcnow(),
+    )
+    session.add(record)
+    if hit.status == "false_positive" and disposition != "false_positive":
+        allowlist.revoke_for_hit(session, hit.id, by=officer, reason=f"hit re-decided as {disposition}")
+    hit.status = disposition
+    hit.updated_at = record.at
+    session.flush()
+    decision = Decision(record, hit)
+    if disposition == "false_positive":
+        decision.suppressions = allowlist.remember_false_positive(session, hit, record)
+    if disposition == "confirmed":
+        decision.lookout = _raise_lookout(session, hit, officer)
+    _audit(session, decision)
+    return decision
+
+
+def _audit(session: Session, decision: Decision) -> None:
+    record, hit = decision.disposition, decision.hit
+    record_event(
+        session,
+        "hit:disposition:recorded",
+        actor=record.officer,
+        agency=record.agency,
+        subject_type="hit",
+        subject_id=hit.id,
+        details={
+            "disposition": record.disposition,
+            "previous_status": record.previous_status,
+            "comment": record.comment,
+            "traveller_id": hit.traveller_id,
+            "entry_id": hit.entry_id,
+            "suppression_ids": [s.id for s in decision.suppressions],
+            "lookout_id": decision.lookout.id if decision.lookout else None,
+        },
+    )
+
+
+def wants_lookout(hit: Hit) -> bool:
+    """A wanted person or an extradition request must be met at the port of entry."""
+    if hit.category == "wanted":
+        return True
+    record = hit.entry.record if hit.entry is not None else {}
+    return bool(record.get("extradition_request") or record.get("warrant_number"))
+
+
+def _raise_lookout(session: Session, hit: Hit, officer: str) -> Lookout | None:
+    if not wants_lookout(hit):
+        return None
+    existing = session.scalar(select(Lookout).where(Lookout.hit_id == hit.id))
+    if existing is not None:
+        return existing
+    record = hit.entry.record if hit.entry is not None else {}
+    reason = "; ".join(
+        part
+        for part in (
+            f"confirmed {hit.category} hit on {hit.entry.primary_name if hit.entry else 'entry'}",
+            f"warrant {record['warrant_number']}" if record.get("warrant_number") else "",
+            "extradition requested" if record.get("extradition_request") else "",
+        )
+        if part
+    )
+    lookout = Lookout(
+        hit_id=hit.id,
+        traveller_id=hit.traveller_id,
+        flight_id=hit.flight_id,
+        port=hit.flight.airport,
+        reason=reason,
+        raised_by=officer,
+    )
+    session.add(lookout)
+    session.flush()
+    record_event(
+        session,
+        "vetting:lookout:raised",
+        actor=officer,
+        subject_type="lookout",
+        subject_id=lookout.id,
+        details={"hit_id": hit.id, "port": lookout.port, "flight_id": hit.flight_id},
+    )
+    return lookout
+
+
+def lookouts(session: Session, port: str | None = None) -> list[Lookout]:
+    stmt = select(Lookout).options(selectinload(Lookout.hit)).order_by(Lookout.raised_at.desc())
+    if port:
+        stmt = stmt.where(Lookout.port == port.upper())
+    return list(session.scalars(stmt))

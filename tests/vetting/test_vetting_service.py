@@ -1,0 +1,197 @@
+"""The queue and the decision flow, on every database backend."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from paxvet.audit.models import AuditEvent
+from paxvet.audit.service import verify_chain
+from paxvet.db import utcnow
+from paxvet.errors import Conflict, InvalidInput, NotFound
+from paxvet.vetting import allowlist
+from paxvet.vetting.models import Lookout, Suppression
+from paxvet.vetting.schemas import hit_detail, queue_item
+from paxvet.vetting.service import QueueFilters, decide, get_hit, history, queue
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "screening"))
+from screening_factories import Person, make_flight, make_hit, make_list, person_entry
+
+
+@pytest.fixture
+def world(session: Session) -> dict[str, object]:
+    wanted = make_list(
+        session,
+        "FGR-WANTED",
+        [
+            person_entry("W1", "Joaquin GUZMAN", "1957-04-04", warrant_number="FGR/123"),
+            person_entry("W2", "Rafael CARO", "1952-10-24", extradition_request=True),
+        ],
+        category="wanted",
+    )
+    sanctions = make_list(
+        session,
+        "OFAC-SDN",
+        [person_entry("S1", "Ana LOPEZ", "1970-01-01")],
+        category="sanctions",
+        severity="medium",
+    )
+    now = utcnow()
+    late = make_flight(
+        session,
+        [Person("GUZMAN", "JOAQUIN", date(1957, 4, 4), "G1234567")],
+        carrier="AM",
+        number="645",
+        airport="MEX",
+        arrival=now + timedelta(hours=9),
+    )
+    soon = make_flight(
+        session,
+        [Person("CARO", "RAFAEL", date(1952, 10, 24), "C7654321"), Person("LOPEZ", "ANA", date(1970, 1, 1))],
+        carrier="Y4",
+        number="12",
+        airport="CUN",
+        arrival=now + timedelta(hours=2),
+    )
+    w1, w2 = sorted(wanted_entries(session, wanted.id), key=lambda e: e.source_id)
+    (s1,) = wanted_entries(session, sanctions.id)
+    hits = {
+        "guzman": make_hit(session, late.travellers[0], w1, severity="high"),
+        "caro": make_hit(session, soon.travellers[0], w2, severity="medium"),
+        "lopez": make_hit(session, soon.travellers[1], s1, severity="critical", score=0.81),
+    }
+    session.flush()
+    return hits
+
+
+def wanted_entries(session: Session, watchlist_id: int) -> list:  # type: ignore[type-arg]
+    from paxvet.watchlists.models import WatchlistEntry
+
+    return list(session.scalars(select(WatchlistEntry).where(WatchlistEntry.watchlist_id == watchlist_id)))
+
+
+def test_queue_orders_by_arrival_then_severity(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    ids = [h.id for h in queue(session)]
+    assert ids == [world["lopez"].id, world["caro"].id, world["guzman"].id]
+
+
+def test_queue_filters(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    assert [h.id for h in queue(session, QueueFilters(airport="mex"))] == [world["guzman"].id]
+    assert [h.id for h in queue(session, QueueFilters(flight="AM645"))] == [world["guzman"].id]
+    assert [h.id for h in queue(session, QueueFilters(list_name="OFAC-SDN"))] == [world["lopez"].id]
+    assert [h.id for h in queue(session, QueueFilters(category="wanted"))] == [
+        world["caro"].id,
+        world["guzman"].id,
+    ]
+    assert queue(session, QueueFilters(statuses=("confirmed",))) == []
+    with pytest.raises(InvalidInput, match="unknown status"):
+        queue(session, QueueFilters(statuses=("closed",)))
+
+
+def test_queue_item_shape_and_time_left(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    item = queue_item(world["guzman"])
+    assert item["flight"] == "AM645"
+    assert item["traveller"] == item["traveller"] | {
+        "surname": "GUZMAN",
+        "given_names": "JOAQUIN",
+        "date_of_birth": "1957-04-04",
+    }
+    assert item["list"] == "FGR-WANTED" and item["source_id"] == "W1"
+    assert {"id", "arrival", "score", "severity", "status"} <= set(item)
+    assert 8 * 60 < item["minutes_to_arrival"] <= 9 * 60
+
+
+def test_queue_viewing_is_audited(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    queue(session, QueueFilters(airport="MEX"), viewer="officer.ruiz")
+    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "vetting:queue:viewed")).one()
+    assert event.actor == "officer.ruiz" and event.details["hits"] == 1
+
+
+@pytest.mark.parametrize("comment", [None, "", "   "])
+def test_a_comment_is_required(session: Session, world: dict, comment: str | None) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InvalidInput, match="comment is required"):
+        decide(session, world["guzman"].id, "confirmed", comment, "officer.ruiz", "MX-INM")
+    assert world["guzman"].status == "open"
+
+
+def test_unknown_disposition_and_hit(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InvalidInput, match="choose from"):
+        decide(session, world["guzman"].id, "cleared", "fine", "officer.ruiz")
+    with pytest.raises(NotFound):
+        decide(session, 999_999, "confirmed", "fine", "officer.ruiz")
+
+
+def test_a_withdrawn_hit_cannot_be_decided(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    world["caro"].status = "withdrawn"
+    world["caro"].status_reason = "entry removed from FGR-WANTED"
+    with pytest.raises(Conflict, match="withdrawn"):
+        decide(session, world["caro"].id, "confirmed", "seen him", "officer.ruiz")
+
+
+def test_decisions_keep_history_and_are_audited(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    hit_id = world["lopez"].id
+    decide(session, hit_id, "needs_info", "ask the airline for the passport scan", "officer.ruiz", "MX-INM")
+    decide(session, hit_id, "refer_secondary", "scan blurred; send to secondary", "officer.diaz", "MX-INM")
+    records = history(session, hit_id)
+    assert [(r.previous_status, r.disposition, r.officer) for r in records] == [
+        ("open", "needs_info", "officer.ruiz"),
+        ("needs_info", "refer_secondary", "officer.diaz"),
+    ]
+    assert get_hit(session, hit_id).status == "refer_secondary"
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "hit:disposition:recorded")).all()
+    assert [e.details["disposition"] for e in events] == ["needs_info", "refer_secondary"]
+    assert verify_chain(session).ok
+    detail = hit_detail(get_hit(session, hit_id), records)
+    assert [h["disposition"] for h in detail["history"]] == ["needs_info", "refer_secondary"]
+
+
+def test_confirmed_wanted_person_raises_a_lookout(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    decision = decide(session, world["guzman"].id, "confirmed", "photo matches", "officer.ruiz", "MX-INM")
+    assert decision.lookout is not None
+    assert decision.lookout.port == "MEX" and "FGR/123" in decision.lookout.reason
+    sanctions = decide(session, world["lopez"].id, "confirmed", "same person", "officer.ruiz")
+    assert sanctions.lookout is None
+    assert session.scalars(select(Lookout)).all() == [decision.lookout]
+
+
+def test_false_positive_remembers_the_identity(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    hit = world["guzman"]
+    decision = decide(session, hit.id, "false_positive", "different person, born elsewhere", "officer.ruiz")
+    (suppression,) = decision.suppressions
+    assert suppression.identity_key == "G1234567|MEX|1957-04-04"
+    assert suppression.entry_content_hash == hit.entry_content_hash
+    assert suppression.disposition_id == decision.disposition.id
+    days = (suppression.expires_at - suppression.created_at).days
+    assert days == 365
+    assert allowlist.list_suppressions(session) == [suppression]
+
+
+def test_no_document_no_memory(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    decision = decide(session, world["lopez"].id, "false_positive", "not her", "officer.ruiz")
+    assert decision.suppressions == []
+
+
+def test_revoking_a_suppression(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    decision = decide(session, world["guzman"].id, "false_positive", "not him", "officer.ruiz")
+    (suppression,) = decision.suppressions
+    allowlist.revoke(session, suppression.id, by="supervisor.soto", reason="new intelligence")
+    assert allowlist.list_suppressions(session) == []
+    assert allowlist.suppression_state(suppression) == "revoked"
+    with pytest.raises(Conflict, match="already revoked"):
+        allowlist.revoke(session, suppression.id, by="supervisor.soto")
+    with pytest.raises(NotFound):
+        allowlist.revoke(session, 424242, by="supervisor.soto")
+
+
+def test_re_deciding_a_false_positive_ends_its_suppression(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    hit_id = world["guzman"].id
+    decide(session, hit_id, "false_positive", "not him", "officer.ruiz")
+    decide(session, hit_id, "confirmed", "supervisor review: it is him", "supervisor.soto")
+    (suppression,) = session.scalars(select(Suppression)).all()
+    assert suppression.revoked_by == "supervisor.soto"
+    assert allowlist.list_suppressions(session) == []
