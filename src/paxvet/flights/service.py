@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import case, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
@@ -315,3 +315,111 @@ def _document_checker() -> Callable[..., list[Any]] | None:
         return None
     check = getattr(module, "check_document", None)
     return cast("Callable[..., list[Any]] | None", check)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# reading
+
+
+def find_flights(session: Session, code: str, flight_date: date) -> list[Flight]:
+    """Flights by carrier + number (e.g. "AM645") and scheduled arrival date at the reporting airport."""
+    from paxvet.ingest.paxlst import split_flight
+
+    carrier, number = split_flight(code)
+    numbers = {number, number.lstrip("0") or "0", number.zfill(4), number.zfill(3)}
+    return list(
+        session.scalars(
+            select(Flight)
+            .where(Flight.carrier == carrier, Flight.number.in_(numbers), Flight.flight_date == flight_date)
+            .order_by(Flight.airport)
+        )
+    )
+
+
+def traveller_dicts(session: Session, flight_ids: list[int]) -> list[dict[str, Any]]:
+    """Travellers of these flights as stable, JSON-able dicts (the CLI's and API's shape)."""
+    travellers = list(
+        session.scalars(
+            select(Traveller)
+            .where(Traveller.flight_id.in_(flight_ids))
+            .order_by(Traveller.role.desc(), Traveller.surname, Traveller.given_names, Traveller.id)
+        )
+    )
+    docs: dict[int, list[TravelDocument]] = {}
+    if travellers:
+        for d in session.scalars(
+            select(TravelDocument)
+            .where(TravelDocument.traveller_id.in_([t.id for t in travellers]))
+            .order_by(TravelDocument.id)
+        ):
+            docs.setdefault(d.traveller_id, []).append(d)
+    return [_traveller_dict(t, docs.get(t.id, [])) for t in travellers]
+
+
+def _traveller_dict(t: Traveller, docs: list[TravelDocument]) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "flight_id": t.flight_id,
+        "surname": t.surname,
+        "given_names": t.given_names,
+        "date_of_birth": t.date_of_birth.isoformat() if t.date_of_birth else None,
+        "gender": t.gender,
+        "nationality": t.nationality,
+        "role": t.role,
+        "in_transit": t.in_transit,
+        "boarding_status": t.boarding_status,
+        "residence_country": t.residence_country,
+        "birthplace": t.birthplace,
+        "embarkation": t.embarkation,
+        "debarkation": t.debarkation,
+        "reservation_ref": t.reservation_ref,
+        "passenger_ref": t.passenger_ref,
+        "documents": [
+            {
+                "type": d.doc_type,
+                "number": d.number,
+                "country": d.issuing_country,
+                "expiry": d.expiry.isoformat() if d.expiry else None,
+                "findings": d.findings or [],
+            }
+            for d in docs
+        ],
+    }
+
+
+def flight_rows(session: Session, flight_date: date | None = None, limit: int = 500) -> list[dict[str, Any]]:
+    """Flights with their traveller counts (one grouped query), newest first."""
+    from sqlalchemy import func
+
+    counts = (
+        select(
+            Traveller.flight_id,
+            func.sum(case((Traveller.role == "passenger", 1), else_=0)).label("passengers"),
+            func.sum(case((Traveller.role == "crew", 1), else_=0)).label("crew"),
+        )
+        .group_by(Traveller.flight_id)
+        .subquery()
+    )
+    query = select(Flight, counts.c.passengers, counts.c.crew).outerjoin(
+        counts, counts.c.flight_id == Flight.id
+    )
+    if flight_date is not None:
+        query = query.where(Flight.flight_date == flight_date)
+    query = query.order_by(Flight.flight_date.desc(), Flight.carrier, Flight.number).limit(limit)
+    return [
+        {
+            "id": f.id,
+            "flight": f.code,
+            "airport": f.airport,
+            "date": f.flight_date.isoformat(),
+            "origin": f.origin,
+            "destination": f.destination,
+            "scheduled_arrival_utc": f.scheduled_arrival_utc.isoformat() if f.scheduled_arrival_utc else None,
+            "status": f.status,
+            "passengers": int(p or 0),
+            "crew": int(c or 0),
+            "expected_passengers": f.expected_passengers,
+            "expected_crew": f.expected_crew,
+        }
+        for f, p, c in session.execute(query)
+    ]
