@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -145,7 +146,7 @@ def quarantine_replay(
         raise InvalidInput("--file needs exactly one message id")
     if corrected is not None and not corrected.exists():
         raise InvalidInput(f"no such file: {corrected}")
-    results = []
+    results: list[dict[str, Any]] = []
     with session_scope(open_engine()) as session:
         ids = list(message_ids or [])
         if replay_all:
