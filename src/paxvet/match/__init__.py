@@ -1,0 +1,21 @@
+"""The matcher: pure (no database or web imports). Records in, scores and explanations out.
+
+from paxvet.match import Screener, MatchResult, score_pair, DEFAULT_THRESHOLD
+"""
+
+from paxvet.match.records import DateRange, Document, Name, PartialDate, PersonRecord
+from paxvet.match.score import DEFAULT_THRESHOLD, Explanation, MatchResult, score_pair
+from paxvet.match.screener import Screener
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "DateRange",
+    "Document",
+    "Explanation",
+    "MatchResult",
+    "Name",
+    "PartialDate",
+    "PersonRecord",
+    "Screener",
+    "score_pair",
+]

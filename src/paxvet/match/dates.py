@@ -1,0 +1,126 @@
+"""Dates of birth compared as what they are: full dates, year-month, year only, circa, or ranges.
+
+A year-only date is never read as 1 January. Each outcome has a fixed, explained effect on the score;
+with several dates on either side the most favourable pair counts (sources list alternatives).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paxvet.match.records import DateRange, PartialDate
+
+SAME = "same date"
+SAME_MONTH = "same year and month"
+COMPATIBLE = "compatible (partial date)"
+PLACEHOLDER = "same year (1 January, often a placeholder)"
+SWAPPED = "day and month swapped"
+DAY_OFF = "one day off"
+YEAR_OFF = "one year off"
+NEAR = "within 3 years"
+OTHER_DAY = "same year and month, different day"
+OTHER_MONTH = "same year, different month/day"
+CONFLICT = "conflicting"
+UNKNOWN = "unknown"
+
+EFFECT = {
+    SAME: 0.08,
+    SAME_MONTH: 0.05,
+    COMPATIBLE: 0.03,
+    PLACEHOLDER: 0.0,
+    SWAPPED: -0.04,
+    DAY_OFF: -0.04,
+    YEAR_OFF: -0.07,
+    NEAR: -0.18,
+    OTHER_DAY: -0.08,
+    OTHER_MONTH: -0.15,
+    CONFLICT: -0.3,
+    UNKNOWN: 0.0,
+}
+
+BirthDate = PartialDate | DateRange
+
+
+@dataclass(frozen=True, slots=True)
+class DateComparison:
+    outcome: str
+    effect: float
+    traveller: str = ""
+    entry: str = ""
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "outcome": self.outcome,
+            "effect": self.effect,
+            "traveller": self.traveller,
+            "entry": self.entry,
+        }
+
+
+def show(d: BirthDate) -> str:
+    return d.iso() if isinstance(d, PartialDate) else f"{d.start_year}..{d.end_year}"
+
+
+def compare_dates(traveller: tuple[BirthDate, ...], entry: tuple[BirthDate, ...]) -> DateComparison:
+    """The most favourable relation between any traveller date and any entry date."""
+    if not traveller or not entry:
+        return DateComparison(UNKNOWN, 0.0, ", ".join(map(show, traveller)), ", ".join(map(show, entry)))
+    best: DateComparison | None = None
+    for a in traveller:
+        for b in entry:
+            outcome = relate(a, b)
+            if best is None or EFFECT[outcome] > best.effect:
+                best = DateComparison(outcome, EFFECT[outcome], show(a), show(b))
+    assert best is not None
+    return best
+
+
+def _years(d: BirthDate) -> tuple[int, int]:
+    if isinstance(d, DateRange):
+        return d.start_year, d.end_year
+    spread = 1 if d.circa else 0
+    return d.year - spread, d.year + spread
+
+
+def relate(a: BirthDate, b: BirthDate) -> str:
+    """How two birth dates relate, from 'same date' down to 'conflicting'."""
+    (a0, a1), (b0, b1) = _years(a), _years(b)
+    gap = max(a0 - b1, b0 - a1, 0)
+    if gap > 0:
+        if gap == 1 and _same_day(a, b):
+            return YEAR_OFF
+        return YEAR_OFF if gap == 1 and not _both_full(a, b) else (NEAR if gap <= 3 else CONFLICT)
+    if not (isinstance(a, PartialDate) and isinstance(b, PartialDate)) or a.circa or b.circa:
+        return COMPATIBLE
+    if a.year != b.year:
+        return COMPATIBLE
+    return _within_year(a, b)
+
+
+def _both_full(a: BirthDate, b: BirthDate) -> bool:
+    return isinstance(a, PartialDate) and isinstance(b, PartialDate) and bool(a.day and b.day)
+
+
+def _same_day(a: BirthDate, b: BirthDate) -> bool:
+    return (
+        isinstance(a, PartialDate)
+        and isinstance(b, PartialDate)
+        and bool(a.month and a.day)
+        and (a.month, a.day) == (b.month, b.day)
+    )
+
+
+def _within_year(a: PartialDate, b: PartialDate) -> str:
+    if not a.month or not b.month:
+        return COMPATIBLE
+    if not a.day or not b.day:
+        return SAME_MONTH if a.month == b.month else OTHER_MONTH
+    if (a.month, a.day) == (b.month, b.day):
+        return SAME
+    if (a.month, a.day) == (b.day, b.month):
+        return SWAPPED
+    if a.month == b.month and abs(a.day - b.day) == 1:
+        return DAY_OFF
+    if (a.month, a.day) == (1, 1) or (b.month, b.day) == (1, 1):
+        return PLACEHOLDER
+    return OTHER_DAY if a.month == b.month else OTHER_MONTH

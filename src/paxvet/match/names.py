@@ -1,0 +1,242 @@
+"""Name against name: align tokens one to one, then weigh what aligned against what was left over.
+
+Leftovers are asymmetric on purpose. A listed name usually has more parts than a passport shows (a second
+surname, a patronymic, a middle name), so entry tokens left over cost little; a traveller token left over
+costs more; and a token left over on BOTH sides is a substitution (Barack vs Michelle Obama), the strongest
+evidence of a different person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from paxvet.match.records import Name
+from paxvet.match.text import Token, tokens_of
+from paxvet.match.tokens import INITIAL, JOINED, compare_joined, compare_tokens
+
+GIVEN, FAMILY, PATERNAL, MATERNAL, ANY = (
+    "given name",
+    "surname",
+    "paternal surname",
+    "maternal surname",
+    "name",
+)
+_FAMILY_ROLES = frozenset({FAMILY, PATERNAL, MATERNAL})
+# How much an entry token left over costs, by its role (a missing paternal surname matters most).
+_ENTRY_ROLE_COST = {PATERNAL: 2.0, MATERNAL: 0.75}
+SUBSTITUTION_COST = 1.0
+TRAVELLER_EXTRA_COST = 0.35
+ENTRY_EXTRA_COST = 0.2
+ENTRY_EXTRA_COST_THIN = 0.5  # when fewer than two significant tokens aligned
+SWAP_FACTOR = 0.97
+WEAK_ALIAS_FACTOR = 0.85
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedName:
+    display: str
+    kind: str
+    tokens: tuple[Token, ...]
+    roles: tuple[str, ...]
+    structured: bool  # given/family known (from parts or a 'SURNAME, Given' comma)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenLink:
+    traveller: str
+    entry: str
+    how: str
+    similarity: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "traveller": self.traveller,
+            "entry": self.entry,
+            "how": self.how,
+            "similarity": round(self.similarity, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    score: float
+    traveller_name: str
+    entry_name: str
+    entry_name_kind: str
+    links: tuple[TokenLink, ...] = ()
+    traveller_leftover: tuple[str, ...] = ()
+    entry_leftover: tuple[tuple[str, str], ...] = ()  # (token, role)
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "score": round(self.score, 3),
+            "traveller_name": self.traveller_name,
+            "entry_name": self.entry_name,
+            "entry_name_kind": self.entry_name_kind,
+            "tokens": [link.to_dict() for link in self.links],
+            "traveller_leftover": list(self.traveller_leftover),
+            "entry_leftover": [{"token": t, "role": r} for t, r in self.entry_leftover],
+            "notes": list(self.notes),
+        }
+
+
+@lru_cache(maxsize=100_000)
+def prepare_name(name: Name) -> PreparedName:
+    """Tokens with their roles: from name parts where the source gives them, else from 'SURNAME, Given'."""
+    parts: list[tuple[str | None, str]] = []
+    if name.given or name.family or name.paternal or name.maternal:
+        parts.append((name.given, GIVEN))
+        if name.paternal or name.maternal:
+            parts += [(name.paternal, PATERNAL), (name.maternal, MATERNAL)]
+        else:
+            parts.append((name.family, FAMILY))
+    elif "," in name.full:
+        family, _, given = name.full.partition(",")
+        parts = [(given, GIVEN), (family, FAMILY)]
+    else:
+        return _prepared(name.full, name.kind, [(name.full, ANY)], structured=False)
+    return _prepared(name.full, name.kind, parts, structured=True)
+
+
+def _family_roles(tokens: list[Token]) -> list[str]:
+    """'GUZMAN LOERA' -> paternal, maternal; 'DE LA CRUZ GUTIERREZ' -> DE LA CRUZ + GUTIERREZ."""
+    significant = [i for i, t in enumerate(tokens) if not t.particle]
+    if len(significant) != 2:
+        return [FAMILY] * len(tokens)
+    cut = significant[1]
+    while cut > 0 and tokens[cut - 1].particle and cut - 1 > significant[0]:
+        cut -= 1  # particles before the second surname belong to it (Guzman de la Cruz)
+    return [PATERNAL] * cut + [MATERNAL] * (len(tokens) - cut)
+
+
+def _prepared(
+    display: str, kind: str, parts: list[tuple[str | None, str]], *, structured: bool
+) -> PreparedName:
+    tokens: list[Token] = []
+    roles: list[str] = []
+    for text, role in parts:
+        if text:
+            found = tokens_of(text)
+            tokens += found
+            roles += _family_roles(found) if role == FAMILY else [role] * len(found)
+    return PreparedName(display, kind, tuple(tokens), tuple(roles), structured)
+
+
+@dataclass(slots=True)
+class _Link:
+    similarity: float
+    weight: float
+    left: tuple[int, ...]
+    right: tuple[int, ...]
+    how: str
+
+
+def _candidate_links(q: tuple[Token, ...], e: tuple[Token, ...]) -> list[_Link]:
+    links = []
+    for i, a in enumerate(q):
+        for j, b in enumerate(e):
+            sim, how = compare_tokens(a, b)
+            if sim > 0:
+                weight = 0.5 if how == INITIAL else max(a.weight, b.weight)
+                links.append(_Link(sim, weight, (i,), (j,), how))
+    links += _joined_links(q, e, traveller_glued=True)
+    links += _joined_links(e, q, traveller_glued=False)
+    return links
+
+
+def _joined_links(side: tuple[Token, ...], other: tuple[Token, ...], *, traveller_glued: bool) -> list[_Link]:
+    links = []
+    for span in (2, 3):
+        for start in range(len(side) - span + 1):
+            parts = side[start : start + span]
+            glued_len = sum(len(p.norm) for p in parts)
+            for j, whole in enumerate(other):
+                if abs(glued_len - len(whole.norm)) > 2 or parts[0].norm[0] != whole.norm[0]:
+                    continue
+                sim, how = compare_joined(parts, whole)
+                if sim > 0:
+                    idx = tuple(range(start, start + span))
+                    left, right = (idx, (j,)) if traveller_glued else ((j,), idx)
+                    links.append(_Link(sim, max(whole.weight, 1.0), left, right, how))
+    return links
+
+
+def compare_names(q: PreparedName, e: PreparedName) -> NameComparison:
+    """Align traveller name `q` with entry name `e` and score the alignment in [0, 1]."""
+    links = _candidate_links(q.tokens, e.tokens)
+    links.sort(key=lambda k: (k.similarity, len(k.left) + len(k.right), k.weight), reverse=True)
+    used_q: set[int] = set()
+    used_e: set[int] = set()
+    chosen: list[_Link] = []
+    for link in links:
+        if used_q.isdisjoint(link.left) and used_e.isdisjoint(link.right):
+            chosen.append(link)
+            used_q.update(link.left)
+            used_e.update(link.right)
+    return _score(q, e, chosen, used_q, used_e)
+
+
+def _score(
+    q: PreparedName, e: PreparedName, chosen: list[_Link], used_q: set[int], used_e: set[int]
+) -> NameComparison:
+    matched = sum(k.weight * k.similarity for k in chosen)
+    aligned = sum(k.weight for k in chosen)
+    q_left = [i for i in range(len(q.tokens)) if i not in used_q]
+    e_left = [j for j in range(len(e.tokens)) if j not in used_e]
+    t_extra = sum(q.tokens[i].weight for i in q_left)
+    e_extra = sum(e.tokens[j].weight for j in e_left)
+    e_cost = sum(e.tokens[j].weight * _ENTRY_ROLE_COST.get(e.roles[j], 1.0) for j in e_left)
+    substituted = min(t_extra, e_extra)
+    strong = sum(1 for k in chosen if k.how != INITIAL and not all(q.tokens[i].particle for i in k.left))
+    entry_rate = ENTRY_EXTRA_COST if strong >= 2 else ENTRY_EXTRA_COST_THIN
+    penalty = (
+        SUBSTITUTION_COST * substituted
+        + TRAVELLER_EXTRA_COST * (t_extra - substituted)
+        + entry_rate * max(0.0, e_cost - substituted)
+    )
+    score = matched / (aligned + penalty) if aligned else 0.0
+    notes: list[str] = []
+    if strong == 0:
+        score = min(score, 0.5)
+        notes.append("only initials or particles agree")
+    if _swapped(q, e, chosen):
+        score *= SWAP_FACTOR
+        notes.append("given name and surname swapped")
+    if e.kind == "weak":
+        score *= WEAK_ALIAS_FACTOR
+        notes.append("weak alias (the source says it is unreliable)")
+    return NameComparison(
+        score=min(1.0, max(0.0, score)),
+        traveller_name=q.display,
+        entry_name=e.display,
+        entry_name_kind=e.kind,
+        links=tuple(_describe(q, e, k) for k in chosen),
+        traveller_leftover=tuple(q.tokens[i].raw for i in q_left),
+        entry_leftover=tuple((e.tokens[j].raw, e.roles[j]) for j in e_left),
+        notes=tuple(notes),
+    )
+
+
+def _describe(q: PreparedName, e: PreparedName, link: _Link) -> TokenLink:
+    left = " ".join(q.tokens[i].raw for i in link.left)
+    right = " ".join(e.tokens[j].raw for j in link.right)
+    return TokenLink(left, right, link.how if link.how != JOINED else JOINED, link.similarity)
+
+
+def _swapped(q: PreparedName, e: PreparedName, chosen: list[_Link]) -> bool:
+    """Traveller's given name sits in the entry's surname and the other way round."""
+    if not (q.structured and e.structured):
+        return False
+    crossed = straight = 0
+    for k in chosen:
+        q_family = q.roles[k.left[0]] in _FAMILY_ROLES
+        e_family = e.roles[k.right[0]] in _FAMILY_ROLES
+        if q.tokens[k.left[0]].particle:
+            continue
+        if q_family != e_family:
+            crossed += 1
+        else:
+            straight += 1
+    return crossed >= 2 and straight == 0

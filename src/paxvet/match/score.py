@@ -1,0 +1,131 @@
+"""One traveller against one watchlist entry: a score in [0, 1] and an explanation an officer can read.
+
+score = best name score (over every traveller name x every entry name)
+        + date-of-birth effect + gender effect + nationality effect, clipped to [0, 1];
+a shared document number lifts the pair to at least 0.9 whatever the name says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paxvet.match.dates import DateComparison, compare_dates
+from paxvet.match.evidence import (
+    DOCUMENT_FLOOR,
+    DocumentComparison,
+    FieldComparison,
+    compare_documents,
+    compare_gender,
+    compare_nationality,
+)
+from paxvet.match.names import NameComparison, PreparedName, compare_names, prepare_name
+from paxvet.match.records import PersonRecord
+
+# The score at which an officer is alerted; chosen on the benchmark (see docs/matching.md).
+DEFAULT_THRESHOLD = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    score: float
+    name: NameComparison | None
+    date_of_birth: DateComparison
+    document: DocumentComparison | None
+    gender: FieldComparison
+    nationality: FieldComparison
+
+    def to_dict(self) -> dict[str, object]:
+        """Field by field, JSON-able."""
+        return {
+            "score": round(self.score, 3),
+            "name": self.name.to_dict() if self.name else None,
+            "date_of_birth": self.date_of_birth.to_dict(),
+            "document": self.document.to_dict() if self.document else None,
+            "gender": self.gender.to_dict(),
+            "nationality": self.nationality.to_dict(),
+        }
+
+    @property
+    def summary(self) -> str:
+        """One readable line: 'name 0.91 (JOSE~José accent/case, ...); DOB same date; ...'."""
+        parts = []
+        if self.document:
+            parts.append(
+                f"document {self.document.traveller} = {self.document.entry}: {self.document.outcome}"
+            )
+        if self.name:
+            links = ", ".join(f"{k.traveller}~{k.entry} {k.how}" for k in self.name.links)
+            text = f"name {self.name.score:.2f} vs '{self.name.entry_name}' ({links or 'nothing aligned'})"
+            if self.name.entry_leftover:
+                text += "; missing " + ", ".join(f"{t} ({r})" for t, r in self.name.entry_leftover)
+            if self.name.traveller_leftover:
+                text += "; unmatched " + ", ".join(self.name.traveller_leftover)
+            if self.name.notes:
+                text += "; " + "; ".join(self.name.notes)
+            parts.append(text)
+        dob = self.date_of_birth
+        parts.append(
+            f"DOB {dob.outcome}" + (f" ({dob.traveller} vs {dob.entry})" if dob.outcome != "unknown" else "")
+        )
+        for label, field in (("gender", self.gender), ("nationality", self.nationality)):
+            if field.outcome != "unknown":
+                parts.append(f"{label} {field.outcome} ({field.traveller} vs {field.entry})")
+        return f"{self.score:.2f}: " + "; ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    entry_index: int
+    score: float
+    explanation: Explanation
+
+
+def prepared_names(record: PersonRecord) -> tuple[PreparedName, ...]:
+    return tuple(p for p in (prepare_name(n) for n in record.names) if p.tokens)
+
+
+def best_name(traveller: tuple[PreparedName, ...], entry: tuple[PreparedName, ...]) -> NameComparison | None:
+    best: NameComparison | None = None
+    for q in traveller:
+        for e in entry:
+            found = compare_names(q, e)
+            if best is None or found.score > best.score:
+                best = found
+    return best
+
+
+def score_pair(traveller: PersonRecord, entry: PersonRecord) -> MatchResult:
+    """Score one traveller against one entry (entry_index 0)."""
+    return score_prepared(prepared_names(traveller), traveller, prepared_names(entry), entry, 0)
+
+
+def context_effects(
+    traveller: PersonRecord, entry: PersonRecord
+) -> tuple[DateComparison, FieldComparison, FieldComparison]:
+    return (
+        compare_dates(traveller.dates_of_birth, entry.dates_of_birth),
+        compare_gender(traveller.gender, entry.gender),
+        compare_nationality(traveller.nationalities, entry.nationalities),
+    )
+
+
+def score_prepared(
+    t_names: tuple[PreparedName, ...],
+    traveller: PersonRecord,
+    e_names: tuple[PreparedName, ...],
+    entry: PersonRecord,
+    entry_index: int,
+    context: tuple[DateComparison, FieldComparison, FieldComparison] | None = None,
+) -> MatchResult:
+    dob, gender, nationality = context or context_effects(traveller, entry)
+    name = best_name(t_names, e_names)
+    name_score = name.score if name else 0.0
+    score = name_score + dob.effect + gender.effect + nationality.effect
+    document = compare_documents(traveller.documents, entry.documents) if traveller.documents else None
+    if document and document.decisive:
+        # Strong on its own; a conflicting DOB lowers it a little but cannot erase it.
+        score = max(score, DOCUMENT_FLOOR + 0.1 * name_score + 0.2 * min(0.0, dob.effect))
+    elif document:
+        score += 0.1
+    score = min(1.0, max(0.0, score))
+    return MatchResult(entry_index, score, Explanation(score, name, dob, document, gender, nationality))

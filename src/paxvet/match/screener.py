@@ -1,0 +1,61 @@
+"""The Screener: build the candidate index once, then screen travellers against every entry."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from paxvet.match.index import CandidateIndex
+from paxvet.match.names import PreparedName
+from paxvet.match.records import PersonRecord
+from paxvet.match.score import DEFAULT_THRESHOLD, MatchResult, context_effects, prepared_names, score_prepared
+
+
+class Screener:
+    """Screens travellers against a fixed set of entries (one or several lists loaded together).
+
+    `thresholds` optionally gives each entry its list's alert threshold; `alert_threshold(i)` returns it.
+    """
+
+    def __init__(
+        self, entries: Sequence[PersonRecord], thresholds: Sequence[float | None] | None = None
+    ) -> None:
+        self.entries = entries
+        self.index = CandidateIndex(entries)
+        self._thresholds = thresholds
+        self._names: dict[int, tuple[PreparedName, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def alert_threshold(self, entry_index: int) -> float:
+        """The alert threshold of this entry's list (DEFAULT_THRESHOLD unless the list sets its own)."""
+        if self._thresholds is not None:
+            value = self._thresholds[entry_index]
+            if value is not None:
+                return value
+        return DEFAULT_THRESHOLD
+
+    def candidates(self, traveller: PersonRecord) -> list[int]:
+        """Entry indexes that reach the scorer (exposed so benchmarks can measure candidate recall)."""
+        return self.index.candidates(traveller, prepared_names(traveller))
+
+    def screen(
+        self, traveller: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
+    ) -> list[MatchResult]:
+        """Matches scoring at least `threshold`, best first, at most `limit`."""
+        t_names = prepared_names(traveller)
+        results: list[MatchResult] = []
+        for i in self.index.candidates(traveller, t_names):
+            entry = self.entries[i]
+            context = context_effects(traveller, entry)
+            ceiling = 1.0 + sum(c.effect for c in context)
+            if ceiling < threshold and not traveller.documents:
+                continue  # even a perfect name could not reach the threshold
+            names = self._names.get(i)
+            if names is None:
+                names = self._names[i] = prepared_names(entry)
+            result = score_prepared(t_names, traveller, names, entry, i, context)
+            if result.score >= threshold:
+                results.append(result)
+        results.sort(key=lambda r: (-r.score, r.entry_index))
+        return results[:limit]

@@ -1,0 +1,190 @@
+"""Name text to comparable tokens: script, transliteration, case, accents, punctuation, titles, particles.
+
+Every token keeps what the officer saw (`raw`) next to the keys the matcher compares (`norm`, `canon`,
+`skel`), so an explanation can say "محمد ≈ MOHAMED (transliterated)" rather than show internal keys.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from anyascii import anyascii
+
+from paxvet.match.lexicon import COMMON_NAMES, PARTICLES, TITLES, canonical_particle, name_variant
+
+# Digits OCR and people put into names: I9or -> igor, Sech1n -> sechin.
+_DIGIT_TO_LETTER = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
+)
+_SPLIT = re.compile(r"[\s,;/.\-_()\[\]\"«»]+")
+_DROP = re.compile(r"[^a-z]")
+_CAMEL = re.compile(r"[A-Z][a-z]*|[a-z]+")
+_ABD_PREFIX = re.compile(r"^abd(ul|el|al|ol|ou|u|e|a|o)?(.*)$")
+_ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdou", "abdu", "abdoul", "abdil"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    raw: str  # as written in the source
+    norm: str  # Latin a-z only, lower case, accents and punctuation gone
+    canon: str  # spelling-variant key (Mohammed/Muhammad -> muhammad, Abd al-Rahman -> abdrahman)
+    skel: str  # consonant skeleton used as a phonetic key
+    script: str  # latin | arabic | cyrillic | greek | hebrew | cjk | other
+    particle: bool  # de, del, la, y, al, bin, ibn, abu ...
+    weight: float  # how much this token identifies a person
+
+
+def script_of(text: str) -> str:
+    """The first non-Latin script found in `text`, else 'latin'."""
+    for ch in text:
+        if ord(ch) < 0x250:
+            continue
+        name = unicodedata.name(ch, "")
+        for script in ("ARABIC", "CYRILLIC", "GREEK", "HEBREW", "CJK", "HANGUL", "HIRAGANA", "KATAKANA"):
+            if name.startswith(script):
+                return {"HANGUL": "cjk", "HIRAGANA": "cjk", "KATAKANA": "cjk"}.get(script, script.lower())
+        if ch.isalpha():
+            return "other"
+    return "latin"
+
+
+def split_words(text: str) -> list[str]:
+    """Words as written, split on spaces, hyphens and punctuation; apostrophes join (O'Brien -> OBrien)."""
+    text = text.replace("'", "").replace("’", "").replace("`", "").replace("ʻ", "").replace("ʿ", "")
+    return [w for w in _SPLIT.split(text) if w]
+
+
+@lru_cache(maxsize=200_000)
+def latin_words(word: str) -> tuple[str, ...]:
+    """One written word -> one or more Latin a-z words (Chinese characters become one word per syllable)."""
+    script = script_of(word)
+    if script == "cjk":
+        return tuple(w.lower() for w in _CAMEL.findall(anyascii(word)))
+    if script == "arabic" and word.startswith("ال") and len(word) > 3:
+        return ("al", _latin(word[2:]))
+    return (_latin(word),)
+
+
+def _latin(word: str) -> str:
+    if script_of(word) == "arabic" and word in ("عبد", "عبد"):
+        return "abd"
+    return _DROP.sub("", anyascii(word).lower().translate(_DIGIT_TO_LETTER))
+
+
+def canonical(norm: str) -> str:
+    """Spelling-variant key: a curated variant table, then Arabic 'abd' compounds folded together."""
+    variant = name_variant(norm)
+    if variant is not None:
+        return variant
+    m = _ABD_PREFIX.match(norm)
+    if m and len(m.group(2)) >= 3:
+        rest = m.group(2)
+        if m.group(1) and m.group(1)[-1] in "aeiou" and len(rest) > 1 and rest[0] == rest[1]:
+            rest = rest[1:]  # sun-letter assimilation: abdur-rahman -> abd + rahman
+        return "abd" + rest
+    return canonical_particle(norm)
+
+
+_DIGRAPHS = (
+    ("sch", "x"),
+    ("tch", "x"),
+    ("dzh", "j"),
+    ("sh", "x"),
+    ("ch", "x"),
+    ("zh", "j"),
+    ("dj", "j"),
+    ("ph", "f"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("kh", "k"),
+    ("gh", "g"),
+    ("ck", "k"),
+    ("qu", "k"),
+    ("ks", "x"),
+)
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_SKELETON_MAP = str.maketrans({"q": "k", "c": "k", "z": "s", "v": "b", "w": "b", "p": "b", "f": "b"})
+_VOWELS = re.compile(r"[aeiouy]")
+_ABJAD_VOWELS = re.compile(r"[aeiouyw]")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(norm: str, script: str = "latin") -> str:
+    """A consonant skeleton that survives romanisation: Mohammed, Muhammad and محمد all give 'mhmd'.
+
+    Arabic and Hebrew are written without short vowels, so Latin names are compared to them through the
+    consonants alone; the same key serves as the phonetic key between two Latin spellings.
+    """
+    s = norm.replace("x", "ks")
+    if script == "hebrew":
+        s = s.replace("w", "v")
+    for old, new in _DIGRAPHS:
+        s = s.replace(old, new)
+    s = _SOFT_C.sub("s", s)
+    if len(s) > 2 and s.endswith("h"):
+        s = s[:-1]  # ta marbuta / final h: Usama, Osamah, أسامة
+    s = (_ABJAD_VOWELS if script == "arabic" else _VOWELS).sub("", s)
+    return _DOUBLE.sub(r"\1", s.translate(_SKELETON_MAP))
+
+
+def token_weight(norm: str, canon: str, particle: bool) -> float:
+    """How much a token identifies someone: particles and very common names count less."""
+    if particle:
+        return 0.5 if canon == "abu" else 0.25
+    if len(norm) == 1:
+        return 0.4
+    if canon in COMMON_NAMES or norm in COMMON_NAMES:
+        return 0.7
+    return 0.6 if len(norm) == 2 else 1.0
+
+
+def make_token(raw: str, norm: str, script: str) -> Token:
+    canon = canonical(norm)
+    particle = canon in PARTICLES
+    return Token(
+        raw, norm, canon, skeleton(canon, script), script, particle, token_weight(norm, canon, particle)
+    )
+
+
+def tokens_of(text: str, *, drop_titles: bool = True) -> list[Token]:
+    """All comparable tokens of a name, titles removed (unless the title is all there is)."""
+    out: list[Token] = []
+    for word in split_words(text):
+        script = script_of(word)
+        for norm in latin_words(word):
+            if norm:
+                out.append(make_token(word, norm, script))
+    if drop_titles:
+        kept = [t for t in out if t.norm not in TITLES]
+        if kept:
+            out = kept
+    return merge_abd(out)
+
+
+def merge_abd(tokens: list[Token]) -> list[Token]:
+    """'Abd al-Rahman', 'Abdel Rahman' and 'Abdulrahman' are one name: merge 'abd' with what follows."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.norm in _ABD_WORDS and i + 1 < len(tokens):
+            j = i + 1
+            if tokens[j].canon == "al" and j + 1 < len(tokens):
+                j += 1
+            rest = tokens[j]
+            raw = " ".join(x.raw for x in tokens[i : j + 1])
+            out.append(make_token(raw, "abd" + rest.norm, t.script if t.script != "latin" else rest.script))
+            i = j + 1
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a raw word, to tell 'exact' from 'accent/case'."""
+    return unicodedata.normalize("NFKC", text).casefold()
