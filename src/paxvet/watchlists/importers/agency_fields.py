@@ -7,8 +7,13 @@ its line and column: a date of birth that does not parse must not silently drop 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+from pydantic import ValidationError
+
+from paxvet.errors import ProblemList
 from paxvet.watchlists.countries import country_code
 from paxvet.watchlists.schemas import BirthDate, EntryDocument
 
@@ -42,10 +47,15 @@ def split_multi(value: str) -> list[str]:
 
 
 def birth_dates(value: str) -> list[BirthDate]:
-    """'1962-11-23|1963|1955..1958|1970~' -> dates; a value that does not fit raises FieldError."""
-    result = []
+    """'1962-11-23|1963|1955..1958|1970~' -> dates; values that do not fit raise one FieldError naming all."""
+    result, bad = [], []
     for text in split_multi(value):
-        result.append(_birth_date(text))
+        try:
+            result.append(_birth_date(text))
+        except FieldError as exc:
+            bad.append(str(exc).removeprefix("dates_of_birth: "))
+    if bad:
+        raise FieldError("dates_of_birth", "; ".join(bad))
     return result
 
 
@@ -60,8 +70,9 @@ def _birth_date(text: str) -> BirthDate:
             return BirthDate(
                 year=int(y), month=int(m) if m else None, day=int(d) if d else None, circa=bool(circa)
             )
-    except ValueError as exc:
-        raise FieldError("dates_of_birth", f"{text!r} is not a valid date ({_first_line(exc)})") from exc
+    except ValidationError as exc:
+        reason = exc.errors()[0]["msg"].removeprefix("Value error, ")
+        raise FieldError("dates_of_birth", f"{text!r} is not a valid date ({reason})") from exc
     raise FieldError(
         "dates_of_birth", f"{text!r}: use YYYY, YYYY-MM, YYYY-MM-DD, YYYY..YYYY, trailing ~ = circa"
     )
@@ -131,6 +142,13 @@ def iso_date(column: str, value: str) -> date | None:
         raise FieldError(column, f"{value!r} is not a date (YYYY-MM-DD)") from exc
 
 
-def _first_line(exc: Exception) -> str:
-    lines = str(exc).splitlines()
-    return lines[-1].strip() if lines else str(exc)
+BAD = object()  # marks a field that could not be read (its problem is already recorded)
+
+
+def read(problems: ProblemList, location: str, reader: Callable[[str], Any], value: str) -> Any:
+    """One field's value, or BAD after recording the problem: every bad field of a row is reported."""
+    try:
+        return reader(value)
+    except FieldError as exc:
+        problems.error(str(exc), location)
+        return BAD

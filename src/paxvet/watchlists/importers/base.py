@@ -118,8 +118,24 @@ def header_rows(
         yield row.line, dict(zip(header, (v.strip() for v in row.values), strict=True))
 
 
+class Problems(ProblemList):
+    """An importer's problems, remembering where each source id was first seen to locate duplicates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.first_seen: dict[str, str] = {}
+
+
 def build_entry(problems: ProblemList, location: str, **fields: object) -> EntryRecord | None:
     """Validate one entry; every failure becomes a problem at `location` instead of an exception."""
+    source_id = str(fields.get("source_id") or "")
+    if isinstance(problems, Problems) and source_id:
+        if source_id in problems.first_seen:
+            problems.error(
+                f"source id {source_id!r} already used at {problems.first_seen[source_id]}", location
+            )
+            return None
+        problems.first_seen[source_id] = location
     try:
         return EntryRecord.model_validate(fields)
     except ValidationError as exc:

@@ -17,6 +17,7 @@ from paxvet.errors import ProblemList
 from paxvet.watchlists.countries import country_code
 from paxvet.watchlists.importers.base import (
     ParsedList,
+    Problems,
     SourceError,
     build_entry,
     failed,
@@ -35,7 +36,7 @@ DOCUMENT_TYPES = {prefix.rstrip(".").rstrip(" #").lower(): kind for prefix, kind
 
 
 def parse(path: Path) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     counts: Counter[str] = Counter()
     try:
         content = read_text(path)
@@ -47,14 +48,12 @@ def parse(path: Path) -> ParsedList:
         if row["type"].lower() != "individual":
             counts[f"skipped_{row['type'].lower() or 'untyped'}"] += 1
             continue
-        location = f"{path.name}:line {line}"
-        entry = _individual(row, problems, location, counts)
-        if entry is None:
-            continue
-        if entry.source_id in entries:
+        if _source_id(row) in entries:
             counts["repeated_rows"] += 1  # the CSL repeats some rows verbatim; the first one stays
             continue
-        entries[entry.source_id] = entry
+        entry = _individual(row, problems, f"{path.name}:line {line}", counts)
+        if entry is not None:
+            entries[entry.source_id] = entry
     return finish(list(entries.values()), problems, counts)
 
 
@@ -79,12 +78,10 @@ def _individual(
     counts["names"] += len(names)
     counts["dates_of_birth"] += len(dobs)
     counts["documents"] += len(documents)
-    abbreviation = _ABBREVIATION.search(row["source"])
-    prefix = abbreviation.group(1) if abbreviation else "CSL"
     return build_entry(
         problems,
         location,
-        source_id=f"{prefix}-{row['_id']}",
+        source_id=_source_id(row),
         names=_unique(names),
         dates_of_birth=dobs,
         places_of_birth=_split(row.get("places_of_birth", "")),
@@ -95,6 +92,12 @@ def _individual(
         remarks=row.get("remarks") or None,
         programs=_split(row.get("programs", "")),
     )
+
+
+def _source_id(row: dict[str, str]) -> str:
+    """'FSE-26182': the source list's abbreviation and the row's _id (ids repeat across sources)."""
+    abbreviation = _ABBREVIATION.search(row["source"])
+    return f"{abbreviation.group(1) if abbreviation else 'CSL'}-{row['_id']}"
 
 
 def _split(value: str) -> list[str]:

@@ -15,6 +15,7 @@ from paxvet.errors import ProblemList
 from paxvet.watchlists.importers import agency_fields as fields
 from paxvet.watchlists.importers.base import (
     ParsedList,
+    Problems,
     SourceError,
     build_entry,
     failed,
@@ -37,7 +38,7 @@ STATUSES = ("lost", "stolen", "revoked", "invalidated")
 
 
 def parse(path: Path) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     counts: Counter[str] = Counter()
     try:
         content = read_text(path)
@@ -55,16 +56,19 @@ def parse(path: Path) -> ParsedList:
 
 def _document(row: dict[str, str], problems: ProblemList, location: str) -> EntryRecord | None:
     number = normalize_document_number(row["document_number"])
-    status = row["status"].lower() or None
-    try:
-        if not number:
-            raise fields.FieldError("document_number", "is required")
-        country = fields.country("issuing_country", row["issuing_country"], required=True)
-        if status is not None and status not in STATUSES:
-            raise fields.FieldError("status", f"{row['status']!r}: use one of {', '.join(STATUSES)}")
-        reported_on = fields.iso_date("reported_on", row["reported_on"])
-    except fields.FieldError as exc:
-        problems.error(str(exc), location)
+    if not number:
+        problems.error("document_number: is required", location)
+    country = fields.read(
+        problems,
+        location,
+        lambda v: fields.country("issuing_country", v, required=True),
+        row["issuing_country"],
+    )
+    status = fields.read(problems, location, _status, row["status"])
+    reported_on = fields.read(
+        problems, location, lambda v: fields.iso_date("reported_on", v), row["reported_on"]
+    )
+    if not number or fields.BAD in (country, status, reported_on):
         return None
     doc_type = fields.DOCUMENT_TYPE_CODES.get(
         row["document_type"].lower(), row["document_type"].lower() or None
@@ -79,3 +83,10 @@ def _document(row: dict[str, str], problems: ProblemList, location: str) -> Entr
         reported_on=reported_on,
         remarks=row["remarks"] or None,
     )
+
+
+def _status(value: str) -> str | None:
+    status = value.strip().lower() or None
+    if status is not None and status not in STATUSES:
+        raise fields.FieldError("status", f"{value!r}: use one of {', '.join(STATUSES)}")
+    return status

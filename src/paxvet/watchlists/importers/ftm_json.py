@@ -17,7 +17,15 @@ from typing import Any
 
 from paxvet.errors import ProblemList
 from paxvet.watchlists.countries import country_code
-from paxvet.watchlists.importers.base import ParsedList, SourceError, build_entry, failed, finish, read_text
+from paxvet.watchlists.importers.base import (
+    ParsedList,
+    Problems,
+    SourceError,
+    build_entry,
+    failed,
+    finish,
+    read_text,
+)
 from paxvet.watchlists.schemas import BirthDate, EntryDocument, EntryName, EntryRecord
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -25,7 +33,7 @@ DOCUMENT_SCHEMATA = {"Passport": "passport", "Identification": "national_id"}
 
 
 def parse(path: Path) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     counts: Counter[str] = Counter()
     try:
         content = read_text(path)

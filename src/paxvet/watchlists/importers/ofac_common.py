@@ -15,7 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from paxvet.errors import Problem, ProblemList
-from paxvet.watchlists.importers.base import ParsedList, SourceError, build_entry, csv_rows, failed, finish
+from paxvet.watchlists.importers.base import (
+    ParsedList,
+    Problems,
+    SourceError,
+    build_entry,
+    csv_rows,
+    failed,
+    finish,
+)
 from paxvet.watchlists.importers.base import read_text as _read_text
 from paxvet.watchlists.importers.ofac_remarks import parse_remarks
 from paxvet.watchlists.schemas import EntryName, EntryRecord
@@ -83,7 +91,7 @@ def split_name(name: str, individual: bool) -> EntryName | None:
 
 
 def parse_ofac(path: Path, files: FileSet) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     try:
         primary, alias_file, comments_file = locate(path, files, problems)
         primary_text = read_text(primary)

@@ -11,14 +11,13 @@ docs/watchlists.md. UTF-8 (a BOM is fine), CRLF or LF.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from paxvet.errors import ProblemList
 from paxvet.watchlists.importers import agency_fields as fields
 from paxvet.watchlists.importers.base import (
     ParsedList,
+    Problems,
     SourceError,
     build_entry,
     failed,
@@ -36,7 +35,7 @@ COLUMNS = (
 
 
 def parse(path: Path) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     counts: Counter[str] = Counter()
     try:
         content = read_text(path)
@@ -56,18 +55,6 @@ def parse(path: Path) -> ParsedList:
     return finish(entries, problems, counts)
 
 
-_BAD = object()
-
-
-def _read(problems: ProblemList, location: str, reader: Callable[[str], Any], value: str) -> Any:
-    """One field's value, or _BAD after recording the problem: every bad field of a row is reported."""
-    try:
-        return reader(value)
-    except fields.FieldError as exc:
-        problems.error(str(exc), location)
-        return _BAD
-
-
 def _person(row: dict[str, str], problems: ProblemList, location: str) -> EntryRecord | None:
     if not row["source_id"]:
         problems.error("source_id is required", location)
@@ -76,7 +63,7 @@ def _person(row: dict[str, str], problems: ProblemList, location: str) -> EntryR
     if not full:
         problems.error("full_name (or surname) is required", location)
     values = {
-        key: _read(problems, location, reader, row[column])
+        key: fields.read(problems, location, reader, row[column])
         for key, column, reader in (
             ("dates_of_birth", "dates_of_birth", fields.birth_dates),
             ("nationalities", "nationalities", lambda v: fields.countries("nationalities", v)),
@@ -86,7 +73,7 @@ def _person(row: dict[str, str], problems: ProblemList, location: str) -> EntryR
             ("listed_on", "listed_on", lambda v: fields.iso_date("listed_on", v)),
         )
     }
-    if any(v is _BAD for v in values.values()):
+    if any(v is fields.BAD for v in values.values()):
         return None
     if not row["source_id"] or not full:
         return None

@@ -19,6 +19,7 @@ from paxvet.errors import Problem, ProblemList
 from paxvet.watchlists.countries import country_code, leading_country
 from paxvet.watchlists.importers.base import (
     ParsedList,
+    Problems,
     SourceError,
     build_entry,
     failed,
@@ -42,7 +43,7 @@ Rows = dict[str, list[tuple[str, dict[str, str]]]]  # unique_id -> [(location, r
 
 
 def parse(path: Path) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     counts: Counter[str] = Counter()
     try:
         tables = {name: _table(path, name, problems) for name in TABLES}

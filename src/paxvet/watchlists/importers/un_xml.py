@@ -23,7 +23,7 @@ from defusedxml.ElementTree import iterparse
 
 from paxvet.errors import Problem, ProblemList
 from paxvet.watchlists.countries import country_code
-from paxvet.watchlists.importers.base import ParsedList, build_entry, failed, finish
+from paxvet.watchlists.importers.base import ParsedList, Problems, build_entry, failed, finish
 from paxvet.watchlists.schemas import BirthDate, EntryDocument, EntryName, EntryRecord
 
 _ISO_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -43,7 +43,7 @@ def values(element: Element, tag: str) -> list[str]:
 
 
 def parse(path: Path) -> ParsedList:
-    problems = ProblemList()
+    problems = Problems()
     counts: Counter[str] = Counter()
     entries: list[EntryRecord] = []
     try:
