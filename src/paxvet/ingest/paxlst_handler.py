@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,7 @@ from paxvet.ingest.paxlst import Manifest, read_paxlst
 @handles("PAXLST")
 def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> HandlerOutcome:
     reader = read_cedipax if is_cedipax(message) else read_paxlst
-    manifest = reader(message, raw.source)
+    manifest = reader(message, Path(raw.source).name or raw.source)
     outcome = HandlerOutcome(diagnostics=list(manifest.diagnostics))
     if outcome.errors:
         return outcome
@@ -28,6 +30,7 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
     raw.flight_id = flight.id
     outcome.flight_ids.add(flight.id)
     outcome.traveller_ids.update(result.traveller_ids)
+    _merge_pnr_travellers(session, flight.id)
     set_ref = raw.common_ref or f"{flight.code}/{flight.airport}/{flight.flight_date.isoformat()}"
     raw.part_set_key = f"{raw.sender or ''}|{manifest.document_code}|{set_ref}"[:250]
     outcome.summary = {
@@ -48,7 +51,7 @@ def _locate(message: Message, raw: RawMessage, severity: str, text: str, segment
     return Diagnostic(
         severity,
         text,
-        raw.source,
+        Path(raw.source).name or raw.source,
         raw.interchange_ref,
         message.ref or None,
         segment,
@@ -118,3 +121,10 @@ def _check_totals(
                 cnt.number if cnt else None,
             )
         )
+
+
+def _merge_pnr_travellers(session: Session, flight_id: int) -> None:
+    """A PNR pushed before the API: its PNR-only travellers who are API travellers become one person."""
+    from paxvet.bookings.service import merge_pnr_duplicates
+
+    merge_pnr_duplicates(session, flight_id)

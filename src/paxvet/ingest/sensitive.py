@@ -248,3 +248,14 @@ def mask_xml(data: bytes) -> tuple[bytes, int]:
     if not counter[0]:
         return data, 0
     return text.encode(encoding), counter[0]
+
+
+def redact_pnr(data: bytes) -> tuple[bytes, int]:
+    """Mask sensitive items in a received payload when it is PNRGOV (EDIFACT or XML); other payloads
+    (PAXLST, ...) are returned unchanged. Called by the ingest service before the raw store keeps bytes."""
+    head = data[:4096]
+    if b"IATA_PNRGOV_NotifRQ" in head:
+        return mask_xml(data)
+    if b"PNRGOV" in data[:65536] and not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return mask_edifact(data)
+    return data, 0

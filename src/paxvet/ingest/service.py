@@ -22,6 +22,7 @@ from paxvet.db import session_scope, utcnow
 from paxvet.errors import InvalidInput, NotFound
 from paxvet.ingest.edifact import Diagnostic, EdifactFile, Message, parse_edifact
 from paxvet.ingest.handlers import HandlerOutcome, handler_for
+from paxvet.ingest.sensitive import redact_pnr
 from paxvet.ingest.models import (
     DUPLICATE,
     PROCESSED,
@@ -86,6 +87,9 @@ def xml_root(data: bytes) -> str | None:
 
 def receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     """Store `data` (one file or payload) raw, then process every message in it."""
+    # PNR special categories (religion, health, ...) never reach storage, not even the raw store: masked
+    # in place (same layout), only their count survives (see paxvet.ingest.sensitive, docs/pnr.md).
+    data, _sensitive = redact_pnr(data)
     file = ReceivedFile(source=source[:500], sha256=sha256(data), size=len(data), content=data)
     session.add(file)
     session.commit()  # the bytes are safe before any parsing

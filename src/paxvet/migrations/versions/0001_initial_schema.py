@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:08:18.823450
+Create Date: 2026-11-28 14:12:02.116326
 """
 
 from collections.abc import Sequence
