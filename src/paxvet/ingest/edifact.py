@@ -325,10 +325,10 @@ def tokenize(
             seg_line = line
             line += piece.count("\n", lead)
             start += lead
-            body = piece.strip().replace("\r", "").replace("\n", "")
+            body = piece.lstrip().rstrip("\r\n\t").replace("\r", "").replace("\n", "")
         else:
             seg_line = line
-            body = piece.strip()
+            body = piece.lstrip().rstrip("\r\n\t")
             start += len(piece) - len(piece.lstrip())
         if not body:
             continue
