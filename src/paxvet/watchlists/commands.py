@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -48,7 +48,8 @@ def overview(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", h
     if not summaries:
         console.print("no lists loaded yet; see `paxvet lists load --help`")
         return
-    table = Table("name", "version", "entries", "loaded at", "category", "severity", "owner", "format")
+    table = Table("version", "entries", "loaded at", "category", "severity", "owner", "format")
+    table.columns.insert(0, Column("name", no_wrap=True, min_width=max(len(s.name) for s in summaries)))
     for s in summaries:
         table.add_row(
             s.name,
@@ -104,9 +105,10 @@ def load(
         f"  delta: {report.added} added, {report.changed} changed, {report.removed} removed, "
         f"{report.unchanged} unchanged"
     )
-    console.print("  counts: " + ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()) if v))
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()) if v)
+    console.print(f"  counts: {counts}", soft_wrap=True)
     for warning in report.warnings[:20]:
-        console.print(f"  warning: {warning}")
+        console.print(f"  warning: {warning}", markup=False, soft_wrap=True)
     if len(report.warnings) > 20:
         console.print(f"  ... and {len(report.warnings) - 20} more warnings (kept in the version report)")
 
@@ -119,9 +121,9 @@ def _user() -> str | None:
 
 
 def _print_problems(error: InvalidInput) -> None:
-    err_console.print(f"[bold red]error:[/] {error.message}")
-    for problem in error.problems:  # every one: the agency fixes its file in one pass
-        err_console.print(f"  - {problem}", markup=False)
+    err_console.print(f"[bold red]error:[/] {error.message}", soft_wrap=True)
+    for problem in error.problems:  # every one, one per line: the agency fixes its file in one pass
+        err_console.print(f"  - {problem}", markup=False, soft_wrap=True)
 
 
 @lists_app.command("show")
@@ -278,7 +280,9 @@ def diff(
         selected = [c for c in changes if c["change"] == kind]
         for c in selected[:limit]:
             detail = f"  ({', '.join(c['fields'])})" if c["fields"] else ""
-            console.print(f"  {kind[0].upper()} {c['source_id']}  {c['name']}{detail}", markup=False)
+            console.print(
+                f"  {kind[0].upper()} {c['source_id']}  {c['name']}{detail}", markup=False, soft_wrap=True
+            )
         if len(selected) > limit:
             console.print(f"  ... and {len(selected) - limit} more {kind}")
 
