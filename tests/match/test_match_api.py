@@ -1,5 +1,7 @@
 """The public API other domains build on."""
 
+import itertools
+
 from paxvet.match import DEFAULT_THRESHOLD, MatchResult, Name, PartialDate, PersonRecord, Screener, score_pair
 
 
@@ -20,6 +22,6 @@ def test_screener_finds_listed_person_best_first() -> None:
     entries = [person("SMITH, John"), person("GUZMAN LOERA, Joaquin Archivaldo"), person("GUZMAN, Maria")]
     screener = Screener(entries)
     found = screener.screen(person("Joaquín Guzmán"), threshold=0.5)
-    assert [r.entry_index for r in found][0] == 1
-    assert all(a.score >= b.score for a, b in zip(found, found[1:], strict=False))
+    assert next(r.entry_index for r in found) == 1
+    assert all(a.score >= b.score for a, b in itertools.pairwise(found))
     assert screener.screen(person("Nobody Atall")) == []

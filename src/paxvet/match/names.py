@@ -30,6 +30,9 @@ TRAVELLER_EXTRA_COST = 0.35
 ENTRY_EXTRA_COST = 0.2
 ENTRY_EXTRA_COST_THIN = 0.5  # when fewer than two significant tokens aligned
 SWAP_FACTOR = 0.97
+SUBSTITUTION_FACTOR = 0.85  # each name part replaced by a different one
+PATRONYMIC_FACTOR = 0.6
+_PATRONYMIC = frozenset({"bin", "bint"})
 WEAK_ALIAS_FACTOR = 0.85
 
 
@@ -153,7 +156,9 @@ def _joined_links(side: tuple[Token, ...], other: tuple[Token, ...], *, travelle
             parts = side[start : start + span]
             glued_len = sum(len(p.norm) for p in parts)
             for j, whole in enumerate(other):
-                if abs(glued_len - len(whole.norm)) > 2 or parts[0].norm[0] != whole.norm[0]:
+                if parts[0].norm[0] != whole.norm[0]:
+                    continue
+                if abs(glued_len - len(whole.norm)) > 2 and len(whole.norm) != span:
                     continue
                 sim, how = compare_joined(parts, whole)
                 if sim > 0:
@@ -198,6 +203,13 @@ def _score(
     )
     score = matched / (aligned + penalty) if aligned else 0.0
     notes: list[str] = []
+    swaps = min(_significant(q, q_left), _significant(e, e_left))
+    if swaps:
+        score *= SUBSTITUTION_FACTOR**swaps
+        notes.append(f"{swaps} name part(s) differ on both sides")
+    if _patronymic_reversed(q, e, chosen):
+        score *= PATRONYMIC_FACTOR
+        notes.append("father's and own name in reverse order (bin/ben)")
     if strong == 0:
         score = min(score, 0.5)
         notes.append("only initials or particles agree")
@@ -240,3 +252,30 @@ def _swapped(q: PreparedName, e: PreparedName, chosen: list[_Link]) -> bool:
         else:
             straight += 1
     return crossed >= 2 and straight == 0
+
+
+def _significant(name: PreparedName, left: list[int]) -> int:
+    return sum(1 for i in left if not name.tokens[i].particle and len(name.tokens[i].norm) > 1)
+
+
+def _segments(name: PreparedName) -> list[int]:
+    """For each token, how many inner 'bin/ibn/ben' precede it: 'AHMAD BIN HASAN' -> 0, 1, 1.
+
+    A 'bin' first or last is a reordered name ('Salman Mohammed bin'), not a patronymic boundary."""
+    out, seen = [], 0
+    last = len(name.tokens) - 1
+    for i, t in enumerate(name.tokens):
+        if t.canon in _PATRONYMIC and 0 < i < last:
+            seen += 1
+        out.append(seen)
+    return out
+
+
+def _patronymic_reversed(q: PreparedName, e: PreparedName, chosen: list[_Link]) -> bool:
+    """Ahmad bin Hasan is not Hasan bin Ahmad: own name and father's name sit on opposite sides of 'bin'."""
+    qs, es = _segments(q), _segments(e)
+    if not (qs and es and qs[-1] and es[-1]):
+        return False
+    return any(
+        (qs[k.left[0]] == 0) != (es[k.right[0]] == 0) for k in chosen if not q.tokens[k.left[0]].particle
+    )

@@ -19,9 +19,8 @@ from paxvet.match.lexicon import COMMON_NAMES, PARTICLES, TITLES, canonical_part
 _DIGIT_TO_LETTER = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b", "9": "g"}
 )
-_SPLIT = re.compile(r"[\s,;/.\-_()\[\]\"«»]+")
+_SPLIT = re.compile(r"[\s,;/.\-_()\[\]\"«»·・]+")
 _DROP = re.compile(r"[^a-z]")
-_CAMEL = re.compile(r"[A-Z][a-z]*|[a-z]+")
 _ABD_PREFIX = re.compile(r"^abd(ul|el|al|ol|ou|u|e|a|o)?(.*)$")
 _ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdou", "abdu", "abdoul", "abdil"})
 
@@ -58,14 +57,15 @@ def split_words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def latin_words(word: str) -> tuple[str, ...]:
-    """One written word -> one or more Latin a-z words (Chinese characters become one word per syllable)."""
+def latin_words(word: str) -> tuple[tuple[str, str], ...]:
+    """One written word -> (written, Latin a-z) pairs: one per Chinese/Korean/Japanese character, the
+    Arabic article split from its noun, otherwise the word itself."""
     script = script_of(word)
     if script == "cjk":
-        return tuple(w.lower() for w in _CAMEL.findall(anyascii(word)))
+        return tuple((ch, _DROP.sub("", anyascii(ch).lower())) for ch in word if ch.strip())
     if script == "arabic" and word.startswith("ال") and len(word) > 3:
-        return ("al", _latin(word[2:]))
-    return (_latin(word),)
+        return (("ال", "al"), (word[2:], _latin(word[2:])))
+    return ((word, _latin(word)),)
 
 
 def _latin(word: str) -> str:
@@ -155,9 +155,9 @@ def tokens_of(text: str, *, drop_titles: bool = True) -> list[Token]:
     out: list[Token] = []
     for word in split_words(text):
         script = script_of(word)
-        for norm in latin_words(word):
+        for raw, norm in latin_words(word):
             if norm:
-                out.append(make_token(word, norm, script))
+                out.append(make_token(raw, norm, script))
     if drop_titles:
         kept = [t for t in out if t.norm not in TITLES]
         if kept:

@@ -58,13 +58,17 @@ def _compare(a: Token, b: Token) -> tuple[float, str]:
         return SIMILARITY[TRANSLIT if crossed else VARIANT], TRANSLIT if crossed else VARIANT
     if a.particle or b.particle:
         return 0.0, ""
+    if a.script == "cjk" and b.script == "cjk":
+        return 0.0, ""  # two different characters are two different names, however close in sound
     if (a.script in _ABJAD) != (b.script in _ABJAD):
         # Abjad scripts omit short vowels: compare consonant skeletons only.
         if a.skel and a.skel == b.skel:
             return (0.9 if len(a.skel) >= 2 else 0.8), TRANSLIT
         return _typo(a.skel, b.skel, TRANSLIT, floor=3)
     best = _typo(a.norm, b.norm, TYPO)
-    if (a.skel == b.skel and len(a.skel) >= 2 and a.norm[0] == b.norm[0]) or _vowel_start_phonetic(a, b):
+    if best[0] == 0.0 and max(len(a.norm), len(b.norm)) <= 3 and a.skel == b.skel and a.skel:
+        best = (0.7, PHONETIC)  # short syllables differing only in vowels: Jong Un / Jong On
+    if _phonetic(a, b):
         best = max(best, (SIMILARITY[PHONETIC], PHONETIC))
     if nickname_groups(a.canon) & nickname_groups(b.canon):
         best = max(best, (SIMILARITY[NICKNAME], NICKNAME))
@@ -73,10 +77,14 @@ def _compare(a: Token, b: Token) -> tuple[float, str]:
     return best
 
 
-def _vowel_start_phonetic(a: Token, b: Token) -> bool:
-    """Usama/Osama, Uthman/Othman: same skeleton, both starting with a vowel."""
+def _phonetic(a: Token, b: Token) -> bool:
+    """Same consonant skeleton, same first sound (Usama/Osama count: both start with a vowel), and
+    spellings not too far apart (Olga and Oleg share a skeleton but not a name)."""
+    if a.skel != b.skel or len(a.skel) < 2:
+        return False
     vowels = "aeiouy"
-    return a.skel == b.skel and len(a.skel) >= 2 and a.norm[0] in vowels and b.norm[0] in vowels
+    same_start = a.norm[0] == b.norm[0] or (a.norm[0] in vowels and b.norm[0] in vowels)
+    return same_start and JaroWinkler.similarity(a.norm, b.norm) >= 0.8
 
 
 def _typo(x: str, y: str, how: str, floor: int = 4) -> tuple[float, str]:
@@ -89,6 +97,10 @@ def _typo(x: str, y: str, how: str, floor: int = 4) -> tuple[float, str]:
         return 0.97 - 0.12 * distance, how
     if longest >= 6 and x[0] == y[0] and JaroWinkler.similarity(x, y) >= 0.93:
         return 0.7, how  # two scattered slips in a mid-length word (Nandela/Nadella)
+    if longest >= 5 and x[::-1] == y:
+        return 0.8, how  # written backwards
+    if min(len(x), len(y)) >= 5 and x[0] == y[0] and JaroWinkler.similarity(x, y) >= 0.85:
+        return 0.55, how + " (weak)"  # same start, different ending: Merkel/Merkur, Sechin/Sechev
     return 0.0, ""
 
 
@@ -96,14 +108,20 @@ def _initial_or_truncated(a: Token, b: Token) -> tuple[float, str]:
     short, long_ = (a, b) if len(a.norm) <= len(b.norm) else (b, a)
     if len(short.norm) == 1 and long_.norm.startswith(short.norm):
         return SIMILARITY[INITIAL], INITIAL
-    if len(short.norm) >= 4 and long_.norm.startswith(short.norm):
+    if len(short.norm) >= 5 and len(long_.norm) - len(short.norm) <= 4 and long_.norm.startswith(short.norm):
         return SIMILARITY[TRUNCATED], TRUNCATED
+    if short.canon.startswith("abd") is not long_.canon.startswith("abd") and long_.canon.endswith(
+        short.canon
+    ):
+        return 0.75, TRUNCATED  # Abdul Saifullah / Saifullah
     return 0.0, ""
 
 
 def compare_joined(parts: tuple[Token, ...], whole: Token) -> tuple[float, str]:
     """'DELACRUZ' vs 'DE LA CRUZ', 'VladimirPutin' vs 'Vladimir Putin': glue the parts and compare."""
     glued = "".join(p.norm for p in parts)
+    if len(whole.norm) == len(parts) and whole.norm == "".join(p.norm[0] for p in parts):
+        return SIMILARITY[INITIAL], INITIAL  # JC = Jean-Claude
     if glued == whole.norm:
         return 0.97, JOINED
     distance = OSA.distance(glued, whole.norm, score_cutoff=2)
