@@ -6,7 +6,9 @@ of their agency; an administrator manages users and agencies and reads the whole
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
+
+from sqlalchemy import ColumnElement, false, or_, select
 
 from paxvet.errors import Forbidden
 
@@ -66,17 +68,29 @@ def can_view_list(user: Viewer, owner_agency: str) -> bool:
     return owner_agency in visible_agencies(user)
 
 
-def hit_owner_agency(hit: Any) -> str | None:
-    """The agency owning the list that produced a hit."""
-    owner = getattr(hit, "owner_agency", None)
-    if owner is None and getattr(hit, "watchlist", None) is not None:
-        owner = hit.watchlist.owner_agency
-    return None if owner is None else str(owner)
+def can_view_hit(user: Viewer, owner_agency: str | None) -> bool:
+    """May this user see a hit whose list is owned by `owner_agency`? A hit that comes from no list (a
+    document finding on the manifest itself) has no owner and is visible to every vetting role."""
+    if not can(user, "hits:read"):
+        return False
+    return owner_agency is None or owner_agency in visible_agencies(user)
 
 
-def can_view_hit(user: Viewer, hit: Any) -> bool:
-    owner = hit_owner_agency(hit)
-    return can(user, "hits:read") and owner is not None and owner in visible_agencies(user)
+def hit_owner_agency(hit: object) -> str | None:
+    """The agency owning the list that raised a hit (None for hits from no list)."""
+    watchlist = getattr(hit, "watchlist", None)
+    return None if watchlist is None else str(watchlist.owner_agency)
+
+
+def visible_hits_clause(user: Viewer) -> ColumnElement[bool]:
+    """The same decision as `can_view_hit`, as a SQL condition on Hit for queues and counts."""
+    from paxvet.screening.models import Hit
+    from paxvet.watchlists.models import Watchlist
+
+    if not can(user, "hits:read"):
+        return false()
+    own_lists = select(Watchlist.id).where(Watchlist.owner_agency.in_(sorted(visible_agencies(user))))
+    return or_(Hit.watchlist_id.is_(None), Hit.watchlist_id.in_(own_lists))
 
 
 def audit_agency_scope(user: Viewer) -> str | None:

@@ -1,9 +1,26 @@
-"""CLI commands of the web domain."""
+"""`paxvet serve` (the officers' web application and JSON API) and the `paxvet users` commands."""
 
 from __future__ import annotations
 
 import typer
 
 
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+) -> None:
+    """Run the web application (pages and /api/v1) with uvicorn."""
+    import uvicorn
+
+    from paxvet.console import open_engine
+    from paxvet.web.app import create_app
+
+    uvicorn.run(create_app(open_engine()), host=host, port=port, proxy_headers=False, server_header=False)
+
+
 def register(app: typer.Typer) -> None:
     """Add this domain's commands to the paxvet CLI."""
+    from paxvet.accounts import commands as account_cmds
+
+    app.command("serve")(serve)
+    account_cmds.register(app)

@@ -1,0 +1,55 @@
+"""The application factory: pages and /api/v1 over the same services, hardened by default."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from paxvet.settings import Settings, get_settings
+from paxvet.web import errors
+from paxvet.web.deps import csrf_protect
+from paxvet.web.security import RateLimiter, headers_middleware
+
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
+    """Build the app. Without an engine, the configured database is opened and migrated."""
+    from paxvet.web.routers import (
+        admin,
+        api,
+        audit,
+        auth,
+        flights,
+        quarantine,
+        travellers,
+        vetting,
+        watchlists,
+    )
+
+    settings = settings or get_settings()
+    if engine is None:
+        from paxvet.console import open_engine
+
+        engine = open_engine()
+    app = FastAPI(
+        title="paxvet",
+        summary="Vet airline travellers against watchlists before they land.",
+        docs_url=None,  # Swagger UI needs inline script; the schema is at /api/v1/openapi.json
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        dependencies=[Depends(csrf_protect)],
+    )
+    app.state.engine = engine
+    app.state.settings = settings
+    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
+    app.middleware("http")(headers_middleware(settings))
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (auth, flights, travellers, vetting, watchlists, quarantine, audit, admin):
+        app.include_router(module.router, include_in_schema=False)
+    app.include_router(api.router, prefix="/api/v1")
+    return app

@@ -1,0 +1,90 @@
+"""The vetting queue and dispositions in place (htmx swaps one row; without JavaScript, a redirect)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from paxvet.accounts.policy import can_view_hit, hit_owner_agency
+from paxvet.errors import NotFound
+from paxvet.screening.models import HIT_STATUSES, Hit
+from paxvet.vetting import service as vetting
+from paxvet.vetting.models import DISPOSITIONS
+from paxvet.web.deps import Viewer, viewer
+from paxvet.web.templating import render
+
+router = APIRouter()
+
+
+def visible_queue(v: Viewer, filters: vetting.QueueFilters) -> list[Hit]:
+    """The vetting service's queue, narrowed by the one policy function to what this user may see."""
+    hits = vetting.queue(v.db, filters, viewer=v.user)
+    return [h for h in hits if can_view_hit(v.user, hit_owner_agency(h))]
+
+
+def visible_hit(v: Viewer, hit_id: int) -> Hit:
+    """A hit by id; NotFound both when it does not exist and when another agency owns it."""
+    hit = vetting.get_hit(v.db, hit_id)
+    if not can_view_hit(v.user, hit_owner_agency(hit)):
+        raise NotFound(f"no hit {hit_id}")
+    return hit
+
+
+@router.get("/queue")
+def queue_page(
+    airport: str = Query("", max_length=3),
+    flight: str = Query("", max_length=10),
+    list_name: str = Query("", max_length=100),
+    category: str = Query("", max_length=30),
+    status: str = Query("open", max_length=20),
+    v: Viewer = Depends(viewer),
+) -> Response:
+    v.require("hits:read")
+    filters = vetting.QueueFilters(
+        airport=airport or None,
+        flight=flight or None,
+        list_name=list_name or None,
+        category=category or None,
+        statuses=(status,) if status else ("open",),
+    )
+    hits = visible_queue(v, filters)
+    v.db.commit()  # the queue view is audited by the service
+    return render(
+        v.request,
+        "vetting/queue.html",
+        {
+            "hits": hits,
+            "f": filters,
+            "status": status,
+            "statuses": HIT_STATUSES,
+            "dispositions": DISPOSITIONS,
+        },
+    )
+
+
+@router.get("/hits/{hit_id}")
+def hit_page(hit_id: int, v: Viewer = Depends(viewer)) -> Response:
+    v.require("hits:read")
+    hit = visible_hit(v, hit_id)
+    return RedirectResponse(f"/travellers/{hit.traveller_id}#hit-{hit.id}", status_code=303)
+
+
+@router.post("/hits/{hit_id}/decision")
+def decide(
+    request: Request,
+    hit_id: int,
+    disposition: str = Form(..., max_length=20),
+    comment: str = Form("", max_length=4000),
+    back: str = Form("/queue", max_length=500),
+    view: str = Form("queue", max_length=20),
+    v: Viewer = Depends(viewer),
+) -> Response:
+    v.require("hits:decide")
+    visible_hit(v, hit_id)
+    decision = vetting.decide(v.db, hit_id, disposition, comment, v.user.username, v.user.agency_code)
+    v.db.commit()
+    if request.headers.get("HX-Request") == "true":
+        fragment = "vetting/_status.html" if view == "traveller" else "vetting/_decided.html"
+        return render(request, fragment, {"hit": decision.hit, "d": decision.disposition})
+    target = back if back.startswith("/") and not back.startswith("//") else "/queue"
+    return RedirectResponse(target, status_code=303)

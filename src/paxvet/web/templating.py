@@ -1,0 +1,63 @@
+"""Jinja2 environment (autoescape on for every template) and the one render function."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from paxvet.accounts import policy
+from paxvet.web.i18n import local_time, negotiate, translations, zone_name
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(enabled_extensions=("html",), default=True),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def _language(request: Request) -> str:
+    language = getattr(request.state, "language", None)
+    if language:
+        return str(language)
+    return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
+    language = _language(request)
+    catalogue = translations(language)
+    user = getattr(request.state, "who", None)
+
+    def can(permission: str) -> bool:
+        return user is not None and policy.can(user, permission)
+
+    def when(moment: Any, airport: str | None = None) -> str:
+        return local_time(moment, airport, language)
+
+    values = {
+        "request": request,
+        "user": user,
+        "lang": language,
+        "csrf_token": getattr(request.state, "csrf", ""),
+        "_": catalogue.gettext,
+        "gettext": catalogue.gettext,
+        "ngettext": catalogue.ngettext,
+        "can": can,
+        "when": when,
+        "zone_name": zone_name,
+        **context,
+    }
+    html = environment().get_template(name).render(values)
+    return HTMLResponse(html, status_code=status_code)

@@ -1,0 +1,226 @@
+"""Pages and API over the seeded day: policy by agency, audit of every view, escaping, headers, errors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from fixtures.web.seed_web import IMG_NAME, SCRIPT_NAME
+from fixtures.web.web_client import Web, web_for
+from paxvet.audit.models import AuditEvent
+from paxvet.db import session_scope
+
+
+@pytest.fixture
+def web(engine: Engine, tmp_path: Path) -> Iterator[Web]:
+    yield from web_for(engine, tmp_path)
+
+
+def _events(w: Web, action: str) -> list[AuditEvent]:
+    with session_scope(w.engine) as s:
+        return list(s.query(AuditEvent).filter_by(action=action).order_by(AuditEvent.seq))
+
+
+def test_flights_page_lists_arrivals_with_open_hits_by_severity(web: Web) -> None:
+    web.login("ana")
+    page = web.client.get("/flights")
+    assert page.status_code == 200
+    assert "AM645" in page.text
+    assert "CST" in page.text  # Mexico City local time, zone named
+    assert "high: 1" in page.text and "medium: 1" in page.text
+    assert "critical" not in page.text.split("<tbody>")[1]  # US-CBP's critical hit is not MX-INM's to see
+    assert "AM645" not in web.client.get("/flights?airport=CUN").text
+
+
+def test_manifest_flags_travellers_with_hits(web: Web) -> None:
+    web.login("ana")
+    page = web.client.get(f"/flights/{web.seeded.flight_id}")
+    assert page.status_code == 200
+    assert page.text.count('class="has-hit"') == 2  # Juan and one hostile name; John's hit is US-CBP's
+
+
+def test_traveller_page_shows_explanation_side_by_side_and_is_audited(web: Web) -> None:
+    web.login("ana")
+    page = web.client.get(f"/travellers/{web.seeded.traveller_id}")
+    assert page.status_code == 200
+    assert "JUAN PEREZ GARCIA" in page.text
+    assert "agree-disagree" in page.text and "COL" in page.text  # entry's nationality beside the traveller's
+    assert "expired" in page.text  # document finding
+    viewed = _events(web, "traveller:record:viewed")
+    assert [(e.actor, e.subject_id) for e in viewed] == [("ana", str(web.seeded.traveller_id))]
+
+
+def test_officer_of_another_agency_cannot_see_the_hit(web: Web) -> None:
+    web.login("ana")  # MX-INM
+    us_hit = web.seeded.us_hit_id
+    assert web.client.get(f"/hits/{us_hit}", follow_redirects=False).status_code == 404
+    assert web.client.get(f"/api/v1/hits/{us_hit}").status_code == 404
+    token = web.client.cookies  # the same session posts a decision on it
+    page = web.client.get("/queue")
+    assert f'id="hit-{us_hit}"' not in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]*)"', page.text).group(1)  # type: ignore[union-attr]
+    refused = web.client.post(
+        f"/hits/{us_hit}/decision", data={"disposition": "false_positive", "comment": "x", "csrf_token": csrf}
+    )
+    assert refused.status_code == 404
+    john = web.client.get(f"/travellers/{web.seeded.us_traveller_id}")
+    assert "CBP-wanted" not in john.text and "No hits you may see" in john.text
+    assert token is not None
+
+
+def test_the_other_agency_sees_its_own_hit(web: Web) -> None:
+    web.login("bob")  # US-CBP
+    assert web.client.get(f"/api/v1/hits/{web.seeded.us_hit_id}").status_code == 200
+    assert web.client.get(f"/api/v1/hits/{web.seeded.mx_hit_id}").status_code == 404
+
+
+def test_queue_decision_in_place_removes_the_hit_and_writes_the_audit(web: Web) -> None:
+    csrf = web.login("ana")
+    hit = web.seeded.mx_hit_id
+    assert f'id="hit-{hit}"' in web.client.get("/queue").text
+    done = web.client.post(
+        f"/hits/{hit}/decision",
+        data={"disposition": "false_positive", "comment": "different date of birth", "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert done.status_code == 200 and 'class="decided"' in done.text
+    assert f'id="hit-{hit}"' not in web.client.get("/queue").text
+    decided = _events(web, "hit:disposition:recorded")
+    assert decided[-1].actor == "ana" and decided[-1].details["disposition"] == "false_positive"
+    audit = web.client.get("/api/v1/hits?status=false_positive").json()
+    assert [h["id"] for h in audit] == [hit]
+
+
+def test_missing_comment_is_a_located_4xx_shown_in_the_alert_region(web: Web) -> None:
+    csrf = web.login("ana")
+    response = web.client.post(
+        f"/hits/{web.seeded.mx_hit_id}/decision",
+        data={"disposition": "false_positive", "comment": "", "csrf_token": csrf},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 400
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert "comment is required" in response.text
+
+
+@pytest.mark.parametrize("path", ["/flights", "/queue", "/watchlists"])
+def test_hostile_names_render_as_text(web: Web, path: str) -> None:
+    web.login("ana")
+    for url in [
+        path,
+        f"/flights/{web.seeded.flight_id}",
+        *(f"/travellers/{t}" for t in web.seeded.hostile_ids),
+    ]:
+        html = web.client.get(url).text
+        assert "<script>alert(1)</script>" not in html
+        assert "<img src=x" not in html
+        assert "onerror=alert" not in html or "&lt;img src=x onerror=alert(1)&gt;" in html
+    traveller = web.client.get(f"/travellers/{web.seeded.hostile_ids[0]}").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in traveller
+    api = web.client.get(f"/api/v1/travellers/{web.seeded.hostile_ids[0]}").json()
+    assert api["surname"] == SCRIPT_NAME and api["given_names"] == IMG_NAME  # data kept as received
+
+
+def test_no_inline_script_or_event_handlers_in_any_page(web: Web) -> None:
+    web.login("root")
+    pages = ["/login", "/flights", "/audit", "/admin/users", "/watchlists", "/quarantine"]
+    web.client.cookies.clear()
+    web.login("ana")
+    pages_ana = [
+        "/flights",
+        "/queue",
+        f"/flights/{web.seeded.flight_id}",
+        f"/travellers/{web.seeded.traveller_id}",
+    ]
+    for url in pages + pages_ana:
+        html = web.client.get(url).text
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+        assert not re.search(r"\son[a-z]+\s*=", html.replace("onerror=alert", "")), url
+        assert "style=" not in html, url
+
+
+def test_security_headers(web: Web) -> None:
+    response = web.client.get("/login")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "strict-transport-security" not in response.headers  # only behind TLS
+    assert web.client.get("/api/v1/openapi.json").headers["x-frame-options"] == "DENY"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/v1/flights?hours_ahead=-5", None),
+        ("GET", "/api/v1/flights?hours_ahead=abc", None),
+        ("GET", "/api/v1/hits/notanumber", None),
+        ("GET", "/api/v1/hits?status=bogus", None),
+        ("GET", "/api/v1/hits/999999", None),
+        ("GET", "/api/v1/travellers/999999", None),
+        ("GET", "/api/v1/nothing-here", None),
+        ("POST", "/api/v1/hits/1/decision", {"disposition": "maybe", "comment": "x"}),
+        ("POST", "/api/v1/hits/1/decision", {"comment": 5}),
+        ("POST", "/api/v1/hits/1/decision", "not json"),
+    ],
+)
+def test_bad_api_input_is_a_4xx_json_body(web: Web, method: str, path: str, body: object) -> None:
+    csrf = web.login("ana")
+    kwargs: dict[str, object] = {"headers": {"X-CSRF-Token": csrf}}
+    if isinstance(body, dict):
+        kwargs["json"] = body
+    elif body is not None:
+        kwargs["content"] = body
+        kwargs["headers"] = {"X-CSRF-Token": csrf, "Content-Type": "application/json"}
+    response = web.client.request(method, path, **kwargs)  # type: ignore[arg-type]
+    assert 400 <= response.status_code < 500, (path, response.status_code, response.text)
+    payload = response.json()
+    assert set(payload) == {"error", "message", "problems"}
+
+
+def test_roles_are_least_privilege(web: Web) -> None:
+    web.login("ana")
+    assert web.client.get("/admin/users").status_code == 403
+    assert web.client.get("/audit").status_code == 403
+    assert web.client.get("/quarantine").status_code == 403
+    web.client.cookies.clear()
+    web.login("root")
+    assert web.client.get("/admin/users").status_code == 200
+    assert web.client.get("/queue").status_code == 403  # administrators manage, they do not vet
+
+
+def test_audit_log_page_searches_by_user_traveller_action(web: Web) -> None:
+    web.login("ana")
+    web.client.get(f"/travellers/{web.seeded.traveller_id}")
+    web.client.cookies.clear()
+    web.login("sofia")  # supervisor of MX-INM
+    page = web.client.get(f"/audit?subject_type=traveller&subject={web.seeded.traveller_id}")
+    assert "<code>traveller:record:viewed</code>" in page.text and ">ana<" in page.text
+    assert "<code>traveller:record:viewed</code>" not in web.client.get("/audit?actor=bob").text
+    events = web.client.get("/api/v1/audit/events?action=accounts:").json()
+    assert {e["agency"] for e in events} == {"MX-INM"}  # a supervisor sees their agency's events
+
+
+def test_admin_creates_a_user_with_a_generated_password(web: Web) -> None:
+    csrf = web.login("root")
+    page = web.client.post(
+        "/admin/users", data={"username": "luis", "agency": "MX-INM", "role": "officer", "csrf_token": csrf}
+    )
+    assert page.status_code == 201
+    password = re.search(r'<code class="secret">([^<]+)</code>', page.text).group(1)  # type: ignore[union-attr]
+    web.client.cookies.clear()
+    web.login("luis", password)
+
+
+def test_watchlists_show_own_agency_lists_versions_and_search(web: Web) -> None:
+    web.login("carla")
+    page = web.client.get("/watchlists")
+    assert "INM-buscados" in page.text and "CBP-wanted" not in page.text
+    detail = web.client.get(f"/watchlists/{web.seeded.mx_list_id}?q=perez")
+    assert "JUAN PEREZ GARCIA" in detail.text and "Upload a new version" in detail.text
+    assert web.client.get(f"/watchlists/{web.seeded.us_list_id}").status_code == 404
