@@ -196,6 +196,17 @@ def _edifact_item_is_sensitive(segment: str, seps: _Separators) -> tuple[bool, i
     return False, 0
 
 
+_CLEAR_CARD = re.compile(r"\d{8,15}(?=\d{4}(?!\d))")
+
+
+def _mask_card_numbers(chars: list[str], text: str, start: int, end: int) -> None:
+    """A card number sent in clear in FOP keeps only its last four digits, even in the raw store."""
+    if text[start:end].lstrip()[:3].upper() != "FOP":
+        return
+    for m in _CLEAR_CARD.finditer(text, start, end):
+        chars[m.start() : m.end()] = "X" * (m.end() - m.start())
+
+
 def mask_edifact(data: bytes) -> tuple[bytes, int]:
     """The received EDIFACT with every sensitive SSR / IFT / LTS item overwritten by X; and their count."""
     text, encoding = _decode(data)
@@ -203,6 +214,7 @@ def mask_edifact(data: bytes) -> tuple[bytes, int]:
     chars = list(text)
     count = 0
     for start, end in _segments(text, seps):
+        _mask_card_numbers(chars, text, start, end)
         sensitive, body_at = _edifact_item_is_sensitive(text[start:end], seps)
         if not sensitive:
             continue
@@ -210,9 +222,10 @@ def mask_edifact(data: bytes) -> tuple[bytes, int]:
         for i in range(start + body_at, end):
             if chars[i].isalnum():
                 chars[i] = "X"
-    if not count:
+    masked = "".join(chars)
+    if masked == text:
         return data, 0
-    return "".join(chars).encode(encoding), count
+    return masked.encode(encoding), count
 
 
 _XML_SSR = re.compile(
@@ -244,8 +257,12 @@ def mask_xml(data: bytes) -> tuple[bytes, int]:
         counter[0] += 1
         return m.group(1) + _mask(m.group(2)) + m.group(3)
 
+    original = text
     text = _XML_FREE_TEXT.sub(free_text, text)
-    if not counter[0]:
+    text = re.sub(
+        r'(AccountNbr=")(\d{8,15})(\d{4}")', lambda m: m.group(1) + "X" * len(m.group(2)) + m.group(3), text
+    )
+    if not counter[0] and text == original:
         return data, 0
     return text.encode(encoding), counter[0]
 

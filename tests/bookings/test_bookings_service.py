@@ -1,0 +1,68 @@
+"""Storing pushes: API and PNR travellers are one person whichever arrives first; identity variants."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from conftest import FIXTURES
+from paxvet.bookings.models import Booking, BookingFlight, BookingTraveller, Payment
+from paxvet.bookings.service import identity_variants
+from paxvet.flights.models import Traveller
+from paxvet.ingest.service import receive
+
+PNR = FIXTURES / "pnrgov" / "push_sensitive_links.edi"
+API = FIXTURES / "pnrgov" / "api_xy0123.edi"
+
+
+def _travellers(session: Session) -> list[Traveller]:
+    return list(session.scalars(select(Traveller).order_by(Traveller.surname, Traveller.given_names)))
+
+
+def test_api_then_pnr_is_one_person(session: Session) -> None:
+    assert [m.status for m in receive(session, API.read_bytes(), "api").messages] == ["processed"]
+    assert [m.status for m in receive(session, PNR.read_bytes(), "pnr").messages] == ["processed"]
+    people = _travellers(session)
+    assert [(t.surname, t.given_names, t.source) for t in people] == [
+        ("DOE", "RICHARD", "api+pnr"),
+        ("SMITH", "JANE", "pnr"),
+        ("SMITH", "JOHN", "api+pnr"),
+    ]
+    assert session.scalar(select(func.count()).select_from(BookingTraveller)) == 3
+
+
+def test_pnr_then_api_is_one_person(session: Session) -> None:
+    receive(session, PNR.read_bytes(), "pnr")
+    receive(session, API.read_bytes(), "api")
+    people = _travellers(session)
+    assert len(people) == 3
+    linked = session.scalars(select(BookingTraveller.traveller_id)).all()
+    assert set(linked) == {t.id for t in people}
+
+
+def test_replay_is_idempotent_and_cards_are_never_clear(session: Session) -> None:
+    receive(session, PNR.read_bytes(), "pnr")
+    receive(session, PNR.read_bytes() + b"\n", "pnr again")
+    assert session.scalar(select(func.count()).select_from(Booking)) == 2
+    assert session.scalar(select(func.count()).select_from(BookingTraveller)) == 3
+    card = session.scalars(select(Payment).where(Payment.card_hash.is_not(None))).one()
+    assert (card.issuer, card.card_last_four, len(card.card_hash or "")) == ("VI", "1111", 64)
+
+
+def test_identity_variants_expose_pnr_names_dates_and_documents(session: Session) -> None:
+    receive(session, API.read_bytes(), "api")
+    receive(session, PNR.read_bytes(), "pnr")
+    john = session.scalars(select(Traveller).where(Traveller.given_names == "JOHN")).one()
+    (variant,) = identity_variants(session, john.id)
+    assert variant.names[0].full == "JOHN SMITH"
+    assert [d.number for d in variant.documents] == ["123456789"]
+    assert variant.dates_of_birth[0].iso() == "1980-01-01"
+
+
+def test_full_push_marks_missing_bookings_removed_and_update_cancels(session: Session) -> None:
+    receive(session, PNR.read_bytes(), "pnr")
+    smaller = PNR.read_text().split("SRC'\nRCI+XY:BBB222")[0] + "UNT+37+1'\nUNE+1+901'\nUNZ+1+0000000902'\n"
+    smaller = smaller.replace("0000000901", "0000000902")
+    receive(session, smaller.encode(), "smaller")
+    statuses = dict(session.execute(select(Booking.locator, BookingFlight.status).join(BookingFlight)).all())
+    assert statuses == {"AAA111": "on_flight", "BBB222": "removed"}

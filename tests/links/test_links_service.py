@@ -1,0 +1,105 @@
+"""Link analysis (neighbourhood) and travel history on both backends; CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, shared_path
+from paxvet.flights.models import Traveller
+from paxvet.ingest.service import receive
+from paxvet.links.keys import key_value, seat_pairs
+from paxvet.links.models import LinkKey
+from paxvet.links.service import neighbourhood, travel_history
+
+PNR = FIXTURES / "pnrgov" / "push_sensitive_links.edi"
+
+
+def _by_name(session: Session) -> dict[str, int]:
+    return {t.given_names: t.id for t in session.scalars(select(Traveller))}
+
+
+def test_neighbourhood_one_and_two_hops(session: Session) -> None:
+    receive(session, PNR.read_bytes(), "pnr")
+    ids = _by_name(session)
+    one = neighbourhood(session, ids["JANE"], hops=1)
+    assert {n.traveller_id: n.shared for n in one.neighbours} == {
+        ids["JOHN"]: ("address", "booking", "phone", "seat"),  # John's card is his own, not Jane's
+        ids["RICHARD"]: ("phone", "seat"),  # same contact phone on another booking; 10B next to 10C
+    }
+    # someone linked only to Richard (same e-mail) is two hops from Jane, reached through Richard
+    richard = session.get(Traveller, ids["RICHARD"])
+    assert richard is not None
+    other = Traveller(
+        flight_id=richard.flight_id, identity_key="p|OTHER|X|", surname="OTHER", given_names="X"
+    )
+    session.add(other)
+    session.flush()
+    session.add_all(
+        [
+            LinkKey(
+                kind="email",
+                value=key_value("email", "x@example.invalid"),
+                traveller_id=t,
+                seen_on=date(2025, 6, 1),
+            )
+            for t in (ids["RICHARD"], other.id)
+        ]
+    )
+    session.flush()
+    two = neighbourhood(session, ids["JANE"], hops=2)
+    far = next(n for n in two.neighbours if n.traveller_id == other.id)
+    assert (far.hops, far.via, far.shared) == (2, (ids["RICHARD"],), ("email",))
+    assert other.id not in {n.traveller_id for n in neighbourhood(session, ids["JANE"], hops=1).neighbours}
+    assert neighbourhood(session, ids["JANE"], hops=2, limit=1).truncated
+
+
+def test_time_window(session: Session) -> None:
+    receive(session, PNR.read_bytes(), "pnr")
+    ids = _by_name(session)
+    assert neighbourhood(session, ids["JOHN"], days=3, as_of=date(2025, 6, 2)).neighbours
+    assert not neighbourhood(session, ids["JOHN"], days=3, as_of=date(2025, 9, 1)).neighbours
+
+
+def test_seat_pairs_share_exactly_one_key() -> None:
+    assert set(seat_pairs(7, "10A")) & set(seat_pairs(7, "10B")) == {"7|10A|10B"}
+    assert not set(seat_pairs(7, "10A")) & set(seat_pairs(7, "10C"))
+
+
+def _flight_of(session: Session, traveller_id: int) -> str:
+    t = session.get(Traveller, traveller_id)
+    assert t is not None
+    return t.flight.code
+
+
+def test_history_on_entity_resolution_flights(session: Session) -> None:
+    for n in (1, 2, 3):
+        path = shared_path("samples", "gtas", f"apis_paxlst-unedifact-d02b_entity-resolution-flight{n}.txt")
+        receive(session, path.read_bytes(), path.name)
+    jiang = session.scalars(
+        select(Traveller).where(Traveller.surname == "JIANG", Traveller.given_names == "HSIUYUAN")
+    ).one()
+    history = travel_history(session, jiang.id)
+    flights = sorted(e.flight for e in history.entries)
+    assert "LA532" in flights and "YY123" in flights
+    assert all(e.reason for e in history.entries)
+
+
+def test_cli_links_and_history(cli_env: Path) -> None:
+    from paxvet.cli import app
+    from paxvet.console import open_engine
+    from paxvet.db import session_scope
+
+    with session_scope(open_engine()) as session:
+        receive(session, PNR.read_bytes(), "pnr")
+        john = _by_name(session)["JOHN"]
+    runner = CliRunner()
+    out = runner.invoke(app, ["links", str(john), "--hops", "2", "--limit", "10"])
+    assert out.exit_code == 0, out.output
+    assert "RICHARD DOE" in out.output
+    out = runner.invoke(app, ["history", str(john), "--json"])
+    assert out.exit_code == 0 and '"entries"' in out.output
