@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -235,3 +236,100 @@ def make_hit(
     session.add(hit)
     session.flush()
     return hit
+
+
+ZONES = {
+    "MAD": "Europe/Madrid",
+    "MEX": "America/Mexico_City",
+    "CUN": "America/Cancun",
+    "GDL": "America/Mexico_City",
+}
+
+
+def _esc(text: str) -> str:
+    return "".join("?" + c if c in "?'+:" else c for c in text)
+
+
+def _local(moment: datetime, airport: str) -> str:
+    from zoneinfo import ZoneInfo
+
+    return moment.astimezone(ZoneInfo(ZONES[airport])).strftime("%y%m%d%H%M")
+
+
+def paxlst(
+    people: list[Person],
+    *,
+    arrival: datetime,
+    carrier: str = "AM",
+    number: str = "645",
+    origin: str = "MAD",
+    airport: str = "MEX",
+    ref: str = "1",
+    crew: bool = False,
+    expiry: date = date(2031, 1, 1),
+) -> bytes:
+    """A PAXLST D05B manifest (passengers, or crew when `crew`) for one flight, as an airline sends it."""
+    departure = arrival - timedelta(hours=11)
+    code = f"{carrier}{number}"
+    segs = [
+        "UNB+UNOA:4+AMAPI:ZZ+MXAPI:ZZ+250701:0900+" + ref,
+        "UNG+PAXLST+AMAPI+MXAPI+250701:0900+1+UN+D:05B",
+        f"UNH+M{ref}+PAXLST:D:05B:UN:IATA+{code}/{ref}+01:F",
+        "BGM+250" if crew else "BGM+745",
+        "NAD+MS+++OPS CONTROL",
+        f"TDT+20+{code}+++{carrier}",
+        f"LOC+125+{origin}",
+        f"DTM+189:{_local(departure, origin)}:201",
+        f"LOC+87+{airport}",
+        f"DTM+232:{_local(arrival, airport)}:201",
+    ]
+    for person in people:
+        segs.append(f"NAD+{'FM' if crew else 'FL'}+++{_esc(person.surname)}:{_esc(person.given_names)}")
+        if person.gender:
+            segs.append(f"ATT+2++{person.gender}")
+        if person.date_of_birth:
+            segs.append(f"DTM+329:{person.date_of_birth:%y%m%d}")
+        if person.nationality:
+            segs.append(f"NAT+2+{person.nationality}")
+        if person.document:
+            segs.append(f"DOC+P:110:111+{person.document}")
+            segs.append(f"DTM+36:{expiry:%y%m%d}")
+            if person.country:
+                segs.append(f"LOC+91+{person.country}")
+    segs.append(f"CNT+{41 if crew else 42}:{len(people)}")
+    body_count = len(segs) - 1  # UNH .. CNT (UNB, UNG excluded), plus UNT itself
+    segs.append(f"UNT+{body_count}+M{ref}")
+    segs += ["UNE+1+1", "UNZ+1+" + ref]
+    return ("UNA:+.? '\n" + "'\n".join(segs) + "'\n").encode()
+
+
+LIST_HEADER = (
+    "source_id,full_name,given_names,surname,paternal_surname,maternal_surname,aliases,dates_of_birth,"
+    "place_of_birth,nationalities,gender,documents,warrant_number,issuing_authority,offence,"
+    "extradition_request,caution,remarks,listed_on"
+)
+
+
+def wanted_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    """A paxvet-csv agency list (see TEAM.md for the columns)."""
+    import csv
+
+    columns = LIST_HEADER.split(",")
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path
+
+
+def documents_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    import csv
+
+    columns = ["source_id", "document_number", "document_type", "issuing_country", "reported_on", "status"]
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
+    return path

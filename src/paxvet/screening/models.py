@@ -86,3 +86,16 @@ class ScreeningRun(Base):
     updated_hits: Mapped[int] = mapped_column(Integer, default=0)
     suppressed_hits: Mapped[int] = mapped_column(Integer, default=0)
     withdrawn_hits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScreeningMark(Base):
+    """The message a traveller was last screened for: travellers whose `last_message_id` differs are
+    pending (stored, but a crash or kill came before screening)."""
+
+    __tablename__ = "screening_mark"
+
+    traveller_id: Mapped[int] = mapped_column(
+        ForeignKey("traveller.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    message_id: Mapped[int] = mapped_column(Integer, default=0)
+    screened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:12:02.116326
+Create Date: 2026-11-28 14:14:27.277352
 """
 
 from collections.abc import Sequence
@@ -358,6 +358,13 @@ def upgrade() -> None:
         batch_op.create_index('ix_link_key_traveller', ['traveller_id', 'seen_on'], unique=False)
         batch_op.create_index('ix_link_key_value', ['value', 'seen_on', 'traveller_id'], unique=False)
 
+    op.create_table('screening_mark',
+    sa.Column('traveller_id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=False),
+    sa.Column('screened_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_screening_mark_traveller_id_traveller'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('traveller_id', name=op.f('pk_screening_mark'))
+    )
     op.create_table('screening_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=8), nullable=False),
@@ -745,6 +752,7 @@ def downgrade() -> None:
 
     op.drop_table('travel_document')
     op.drop_table('screening_run')
+    op.drop_table('screening_mark')
     with op.batch_alter_table('link_key', schema=None) as batch_op:
         batch_op.drop_index('ix_link_key_value')
         batch_op.drop_index('ix_link_key_traveller')

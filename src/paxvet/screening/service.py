@@ -1,0 +1,237 @@
+"""Live screening: every traveller (passengers and crew) against every active list, every lost/stolen
+document list, and their own document findings, as soon as a manifest is stored.
+
+Screening marks each traveller with the message it last screened (`ScreeningMark`), so a run killed between
+storing a manifest and screening it is completed by `screen_pending` on the next run: nothing lost, and
+the one-hit-per-traveller-and-subject rule means nothing doubled.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from paxvet.db import utcnow
+from paxvet.flights.models import Traveller
+from paxvet.notify.base import Notifier
+from paxvet.screening.hits import Finding, HitWriter, WriteResult
+from paxvet.screening.lists import ListSet, active_lists
+from paxvet.screening.models import ScreeningMark, ScreeningRun
+from paxvet.screening.travellers import TravellerView, chunks, load_travellers
+
+if TYPE_CHECKING:
+    from paxvet.ingest.service import ReceiveResult
+
+FINDING_SEVERITY = {"error": "medium", "warning": "low", "info": "low"}
+
+
+@dataclass
+class ScreeningReport:
+    kind: str
+    run_id: int | None = None
+    travellers: int = 0
+    entries: int = 0
+    new_hits: int = 0
+    updated_hits: int = 0
+    suppressed_hits: int = 0
+    withdrawn_hits: int = 0
+    notified: int = 0
+    seconds: float = 0.0
+    hit_ids: list[int] = field(default_factory=list)
+
+    def add(self, written: WriteResult) -> None:
+        self.new_hits += len(written.new)
+        self.updated_hits += len(written.updated)
+        self.suppressed_hits += len(written.suppressed)
+        self.withdrawn_hits += len(written.withdrawn)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in vars(self).items() if k != "hit_ids"}
+
+
+def findings_for(traveller: TravellerView, lists: ListSet) -> list[Finding]:
+    """Everything screening finds for one traveller: list matches, lost/stolen documents, findings."""
+    found = list_matches(traveller, lists)
+    found += lost_stolen(traveller, lists)
+    found += document_findings(traveller)
+    return found
+
+
+def list_matches(traveller: TravellerView, lists: ListSet) -> list[Finding]:
+    if not lists.entries:
+        return []
+    results = lists.screener.screen(traveller.person_record(), lists.lowest_threshold, limit=10)
+    found = []
+    for result in results:
+        if result.score < lists.screener.alert_threshold(result.entry_index):
+            continue  # below this entry's own list threshold
+        entry = lists.entries[result.entry_index]
+        found.append(
+            Finding(
+                traveller_id=traveller.id,
+                flight_id=traveller.flight_id,
+                kind="watchlist",
+                subject_key=f"entry:{entry.entry_id}",
+                score=round(result.score, 4),
+                summary=result.explanation.summary,
+                explanation=result.explanation.to_dict(),
+                category=entry.category,
+                severity=entry.severity,
+                entry_id=entry.entry_id,
+                watchlist_id=entry.watchlist_id,
+                list_version_id=entry.version_id,
+                content_hash=entry.content_hash,
+            )
+        )
+    return found
+
+
+def lost_stolen(traveller: TravellerView, lists: ListSet) -> list[Finding]:
+    found = []
+    for doc in traveller.documents:
+        entry = lists.documents.get(doc.lost_stolen_key)
+        if entry is None:
+            continue
+        status = entry.record.extra.get("document_status", "reported")
+        found.append(
+            Finding(
+                traveller_id=traveller.id,
+                flight_id=traveller.flight_id,
+                kind="lost_stolen_document",
+                subject_key=f"entry:{entry.entry_id}",
+                score=1.0,
+                summary=f"document {doc.number} ({doc.issuing_country}) is {status} on {entry.list_name} "
+                f"(entry {entry.source_id})",
+                explanation={"document": doc.number, "country": doc.issuing_country, "status": status},
+                category=entry.category,
+                severity=entry.severity,
+                entry_id=entry.entry_id,
+                watchlist_id=entry.watchlist_id,
+                list_version_id=entry.version_id,
+                content_hash=entry.content_hash,
+            )
+        )
+    return found
+
+
+def document_findings(traveller: TravellerView) -> list[Finding]:
+    found = []
+    for doc in traveller.documents:
+        for item in doc.findings or []:
+            code = str(item.get("code", "finding"))
+            severity = str(item.get("severity", "warning"))
+            found.append(
+                Finding(
+                    traveller_id=traveller.id,
+                    flight_id=traveller.flight_id,
+                    kind="document_finding",
+                    subject_key=f"finding:{doc.id}:{code}"[:80],
+                    score=1.0,
+                    summary=f"document {doc.number}: {item.get('message', code)}",
+                    explanation={"document": doc.number, **item},
+                    category="document",
+                    severity=FINDING_SEVERITY.get(severity, severity),
+                )
+            )
+    return found
+
+
+def screen_travellers(
+    session: Session,
+    traveller_ids: Iterable[int],
+    *,
+    notifier: Notifier | None = None,
+    lists: ListSet | None = None,
+    notify: bool = True,
+) -> ScreeningReport:
+    """Screen these travellers against everything active; store, update, suppress or withdraw hits."""
+    started = time.perf_counter()
+    lists = lists or active_lists(session)
+    run = ScreeningRun(kind="live", started_at=utcnow())
+    session.add(run)
+    session.flush()
+    report = ScreeningReport("live", run.id, entries=lists.size)
+    writer = HitWriter(session, run.id)
+    views = load_travellers(session, traveller_ids)
+    for batch in chunks(views):
+        findings = [f for t in batch for f in findings_for(t, lists)]
+        written = writer.write(batch, findings, in_scope=lambda _key: True)
+        report.add(written)
+        report.hit_ids += [h.id for h in written.new + written.updated]
+        report.travellers += len(batch)
+        if notify:
+            report.notified += notify_written(written, notifier)
+    mark_screened(session, views, writer.now)
+    return finish(run, report, started)
+
+
+def notify_written(written: WriteResult, notifier: Notifier | None) -> int:
+    from paxvet.notify.service import notify_hits
+
+    return notify_hits(written.new + written.updated, notifier)
+
+
+def finish(run: ScreeningRun, report: ScreeningReport, started: float) -> ScreeningReport:
+    report.seconds = round(time.perf_counter() - started, 3)
+    run.duration_seconds = report.seconds
+    run.travellers_covered = report.travellers
+    run.entries_screened = report.entries
+    run.new_hits = report.new_hits
+    run.updated_hits = report.updated_hits
+    run.suppressed_hits = report.suppressed_hits
+    run.withdrawn_hits = report.withdrawn_hits
+    return report
+
+
+def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime) -> None:
+    """Remember which message each traveller was last screened for (crash recovery)."""
+    for batch in chunks(list(views)):
+        ids = [v.id for v in batch]
+        session.execute(delete(ScreeningMark).where(ScreeningMark.traveller_id.in_(ids)))
+        session.execute(
+            insert(ScreeningMark),
+            [{"traveller_id": v.id, "message_id": v.last_message_id or 0, "screened_at": at} for v in batch],
+        )
+
+
+def pending_traveller_ids(session: Session) -> list[int]:
+    """Travellers stored or updated since they were last screened."""
+    stmt = (
+        select(Traveller.id)
+        .outerjoin(ScreeningMark, ScreeningMark.traveller_id == Traveller.id)
+        .where(
+            (ScreeningMark.traveller_id.is_(None))
+            | (ScreeningMark.message_id != func.coalesce(Traveller.last_message_id, 0))
+        )
+        .order_by(Traveller.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def screen_pending(session: Session, notifier: Notifier | None = None) -> ScreeningReport | None:
+    ids = pending_traveller_ids(session)
+    return screen_travellers(session, ids, notifier=notifier) if ids else None
+
+
+def screen_after_ingest(session: Session, receive_result: ReceiveResult) -> ScreeningReport | None:
+    """The hook ingest calls after each stored file: screen every traveller it touched."""
+    ids = sorted(receive_result.traveller_ids)
+    return screen_travellers(session, ids) if ids else None
+
+
+def after_ingest_callback(engine: Any) -> Callable[[Any, ReceiveResult], None]:
+    """An `ingest_paths(on_received=...)` callback that screens each stored file in its own transaction."""
+    from paxvet.db import session_scope
+
+    def screen(_path: Any, result: ReceiveResult) -> None:
+        if result.traveller_ids:
+            with session_scope(engine) as session:
+                screen_after_ingest(session, result)
+
+    return screen

@@ -1,0 +1,145 @@
+"""Travellers as screening reads them: plain rows (no ORM objects, so retro-screening a window of a
+million travellers stays cheap) and their matcher records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from paxvet.documents.numbers import folded_document_number, normalize_document_number
+from paxvet.flights.models import Flight, TravelDocument, Traveller
+from paxvet.match.records import Document, Name, PartialDate, PersonRecord
+
+CHUNK = 2000
+
+
+@dataclass(slots=True)
+class DocumentView:
+    id: int
+    number: str
+    issuing_country: str | None
+    doc_type: str | None
+    findings: list[dict[str, Any]] | None
+
+    @property
+    def lost_stolen_key(self) -> str:
+        """How lost/stolen lists are keyed: folded number | issuing country."""
+        return f"{folded_document_number(self.number)}|{self.issuing_country or ''}"
+
+
+@dataclass(slots=True)
+class TravellerView:
+    id: int
+    flight_id: int
+    surname: str
+    given_names: str
+    gender: str | None
+    date_of_birth: date | None
+    nationality: str | None
+    last_message_id: int | None
+    documents: list[DocumentView] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_names} {self.surname}".strip()
+
+    def identity_keys(self) -> list[str]:
+        """Allow-list identities: normalised document number | issuing country | date of birth."""
+        if self.date_of_birth is None:
+            return []
+        dob = self.date_of_birth.isoformat()
+        keys = []
+        for doc in self.documents:
+            number = normalize_document_number(doc.number)
+            if number and doc.issuing_country:
+                keys.append(f"{number}|{doc.issuing_country.upper()}|{dob}")
+        return keys
+
+    def person_record(self) -> PersonRecord:
+        given = self.given_names.strip() or None
+        family = self.surname.strip() or None
+        dob = self.date_of_birth
+        return PersonRecord(
+            names=(Name(full=self.full_name or self.surname, given=given, family=family),),
+            dates_of_birth=(PartialDate(dob.year, dob.month, dob.day),) if dob else (),
+            gender=self.gender if self.gender in ("M", "F") else None,
+            nationalities=(self.nationality,) if self.nationality else (),
+            documents=tuple(
+                Document(number=d.number, country=d.issuing_country, doc_type=d.doc_type)
+                for d in self.documents
+                if d.number
+            ),
+            key=str(self.id),
+        )
+
+
+_COLUMNS = (
+    Traveller.id,
+    Traveller.flight_id,
+    Traveller.surname,
+    Traveller.given_names,
+    Traveller.gender,
+    Traveller.date_of_birth,
+    Traveller.nationality,
+    Traveller.last_message_id,
+)
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def load_travellers(session: Session, traveller_ids: Iterable[int]) -> list[TravellerView]:
+    """These travellers (passengers and crew) with their documents, in id order."""
+    ids = sorted(set(traveller_ids))
+    views: list[TravellerView] = []
+    for chunk in chunks(ids):
+        rows = session.execute(select(*_COLUMNS).where(Traveller.id.in_(chunk)).order_by(Traveller.id))
+        views.extend(TravellerView(*row) for row in rows)
+    _attach_documents(session, views)
+    return views
+
+
+def travellers_arriving(session: Session, start: datetime, end: datetime) -> Iterator[list[TravellerView]]:
+    """Every traveller of flights scheduled to arrive between start and end, a chunk at a time."""
+    stmt = (
+        select(*_COLUMNS)
+        .join(Flight, Flight.id == Traveller.flight_id)
+        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+        .order_by(Traveller.id)
+    )
+    batch: list[TravellerView] = []
+    for row in session.execute(stmt.execution_options(yield_per=CHUNK)):
+        batch.append(TravellerView(*row))
+        if len(batch) >= CHUNK:
+            _attach_documents(session, batch)
+            yield batch
+            batch = []
+    if batch:
+        _attach_documents(session, batch)
+        yield batch
+
+
+def _attach_documents(session: Session, views: list[TravellerView]) -> None:
+    by_id = {v.id: v for v in views}
+    for chunk in chunks(list(by_id)):
+        rows = session.execute(
+            select(
+                TravelDocument.traveller_id,
+                TravelDocument.id,
+                TravelDocument.number,
+                TravelDocument.issuing_country,
+                TravelDocument.doc_type,
+                TravelDocument.findings,
+            )
+            .where(TravelDocument.traveller_id.in_(chunk))
+            .order_by(TravelDocument.id)
+        )
+        for traveller_id, *doc in rows:
+            by_id[traveller_id].documents.append(DocumentView(*doc))
