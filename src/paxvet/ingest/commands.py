@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +37,25 @@ def ingest(
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise InvalidInput("no such file or folder: " + ", ".join(missing))
+    from paxvet.screening.service import after_ingest_callback, screen_pending_in
+
     engine = open_engine()
+    screen_pending_in(engine)  # finish what a killed earlier run stored but did not screen
     files = list(iter_input_files(paths))
+    screen = after_ingest_callback(engine)  # every stored file is screened at once (screening domain)
     if as_json or len(files) < PROGRESS_THRESHOLD:
-        summary = ingest_paths(engine, files)
+        summary = ingest_paths(engine, files, on_received=screen)
     else:
-        summary = _with_progress(engine, files)
+        summary = _with_progress(engine, files, screen)
     if as_json:
         print_json(summary.to_dict())
         return
     _print_summary(summary)
 
 
-def _with_progress(engine: object, files: list[Path]) -> IngestSummary:
+def _with_progress(
+    engine: object, files: list[Path], screen: Callable[[Path, ReceiveResult], None]
+) -> IngestSummary:
     from sqlalchemy.engine import Engine
 
     from paxvet.ingest.service import ingest_paths
@@ -64,7 +71,8 @@ def _with_progress(engine: object, files: list[Path]) -> IngestSummary:
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("", total=len(files))
 
-        def advance(path: Path, _result: ReceiveResult) -> None:
+        def advance(path: Path, result: ReceiveResult) -> None:
+            screen(path, result)
             progress.update(task, advance=1, description=path.name[:40])
 
         return ingest_paths(engine, files, on_received=advance)

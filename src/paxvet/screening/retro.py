@@ -12,15 +12,24 @@ import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from paxvet.db import utcnow
+from paxvet.db import session_scope, utcnow
 from paxvet.errors import NotFound
+from paxvet.flights.models import Flight, Traveller
 from paxvet.notify.base import Notifier
 from paxvet.screening.hits import Finding, HitWriter
 from paxvet.screening.lists import ListSet
 from paxvet.screening.models import Hit, ScreeningRun
-from paxvet.screening.service import ScreeningReport, finish, list_matches, lost_stolen, notify_written
+from paxvet.screening.service import (
+    ScreeningReport,
+    finish,
+    list_matches,
+    lost_stolen,
+    notify_written,
+    screen_travellers,
+)
 from paxvet.screening.travellers import TravellerView, chunks, travellers_arriving
 from paxvet.settings import get_settings
 from paxvet.watchlists.models import Watchlist, WatchlistVersion
@@ -115,3 +124,25 @@ def rescreen(
 def findings_for_delta(traveller: TravellerView, lists: ListSet) -> list[Finding]:
     """List and lost/stolen matches only: document findings are not the delta's business."""
     return list_matches(traveller, lists) + lost_stolen(traveller, lists)
+
+
+def rescreen_in(engine: Engine, target: int | str) -> ScreeningReport:
+    """`rescreen` in its own transaction (for `paxvet lists load` and `paxvet rescreen`)."""
+    with session_scope(engine) as session:
+        return rescreen(session, target)
+
+
+def rescreen_window(session: Session, now: datetime | None = None) -> ScreeningReport:
+    """Every traveller in the window against every active list (after a threshold or rule change)."""
+    start, end = window(now)
+    ids = session.scalars(
+        select(Traveller.id)
+        .join(Flight, Flight.id == Traveller.flight_id)
+        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+    ).all()
+    return screen_travellers(session, ids, kind="retro")
+
+
+def rescreen_window_in(engine: Engine) -> ScreeningReport:
+    with session_scope(engine) as session:
+        return rescreen_window(session)

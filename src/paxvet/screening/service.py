@@ -149,14 +149,15 @@ def screen_travellers(
     notifier: Notifier | None = None,
     lists: ListSet | None = None,
     notify: bool = True,
+    kind: str = "live",
 ) -> ScreeningReport:
     """Screen these travellers against everything active; store, update, suppress or withdraw hits."""
     started = time.perf_counter()
     lists = lists or active_lists(session)
-    run = ScreeningRun(kind="live", started_at=utcnow())
+    run = ScreeningRun(kind=kind, started_at=utcnow())
     session.add(run)
     session.flush()
-    report = ScreeningReport("live", run.id, entries=lists.size)
+    report = ScreeningReport(kind, run.id, entries=lists.size)
     writer = HitWriter(session, run.id)
     views = load_travellers(session, traveller_ids)
     for batch in chunks(views):
@@ -235,3 +236,11 @@ def after_ingest_callback(engine: Any) -> Callable[[Any, ReceiveResult], None]:
                 screen_after_ingest(session, result)
 
     return screen
+
+
+def screen_pending_in(engine: Any) -> ScreeningReport | None:
+    """`screen_pending` in its own transaction (for the ingest CLI)."""
+    from paxvet.db import session_scope
+
+    with session_scope(engine) as session:
+        return screen_pending(session)

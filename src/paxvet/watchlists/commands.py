@@ -93,8 +93,11 @@ def load(
     except InvalidInput as error:
         _print_problems(error)
         raise typer.Exit(2) from error
+    from paxvet.screening.retro import rescreen_in  # travellers in the window meet the new entries now
+
+    retro = rescreen_in(open_engine(), report.version_id)
     if as_json:
-        print_json(report.to_dict())
+        print_json({**report.to_dict(), "retro_screening": retro.to_dict()})
         return
     verb = "created and loaded" if report.created else "loaded"
     console.print(
@@ -107,6 +110,10 @@ def load(
     )
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()) if v)
     console.print(f"  counts: {counts}", soft_wrap=True)
+    console.print(
+        f"  retro-screening: {retro.travellers} travellers in the window, {retro.new_hits} new hits, "
+        f"{retro.withdrawn_hits} withdrawn ({retro.seconds:.2f} s)"
+    )
     for warning in report.warnings[:20]:
         console.print(f"  warning: {warning}", markup=False, soft_wrap=True)
     if len(report.warnings) > 20:
