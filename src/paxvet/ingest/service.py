@@ -105,7 +105,11 @@ def receive(session: Session, data: bytes, source: str) -> ReceiveResult:
         file.problems = result.file_problems or None
         if not items:  # nothing usable: quarantine the whole file as one message so it can be replayed
             raw = _raw(file, 1, "unknown", data, data)
-            items = [(raw, None, parsed.diagnostics)]
+            found = list(parsed.diagnostics)
+            if not any(d.severity == "error" for d in found):
+                name = Path(source).name or source
+                found.append(Diagnostic("error", "no message (UNH ... UNT) found", name))
+            items = [(raw, None, found)]
     session.add_all(raw for raw, _, _ in items)
     session.commit()
     for raw, payload, diagnostics in items:
