@@ -74,3 +74,18 @@ LABELS = (
     N_("an unexpected error occurred; it has been logged"),
     N_("a comment is required: say why you chose this disposition"),
 )
+
+# Document findings by code (paxvet.documents.checks); the checker's own message is English.
+FINDINGS = {
+    "expired": N_("The document had expired before arrival."),
+    "expires_before_arrival": N_("The document expires before the arrival date."),
+    "impossible_date": N_("A date on the document is impossible."),
+    "mrz_check_digit": N_("A check digit of the machine-readable zone is wrong."),
+    "mrz_mismatch": N_("The machine-readable zone disagrees with the data sent."),
+    "mrz_unreadable": N_("The machine-readable zone cannot be read."),
+}
+
+
+def finding_text(code: str, fallback: str) -> str:
+    """The translatable sentence for a finding code, or the checker's own message."""
+    return FINDINGS.get(code, fallback)

@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from paxvet.accounts import policy
 from paxvet.web.i18n import local_time, negotiate, translations, zone_name
+from paxvet.web.labels import finding_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -57,6 +58,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "can": can,
         "when": when,
         "zone_name": zone_name,
+        "finding_text": finding_text,
         **context,
     }
     html = environment().get_template(name).render(values)
