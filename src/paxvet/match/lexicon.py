@@ -10,7 +10,8 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
-_TITLE_WORDS = """president mr mrs ms miss mx dr doctor prof professor sir dame madam mme mlle herr frau sr sra srta
+_TITLE_WORDS = """president mr mrs ms miss mx dr doctor prof professor sir dame madam mme mlle herr frau
+    sr sra srta
     sheikh shaikh sheik shaykh cheikh haji hajji alhaj alhajj hajj mullah mulla maulvi maulana mawlawi mawlana
     mufti qari hafiz sayyed sayyid syed imam ayatollah hojatoleslam gen general col colonel capt captain lt
     rev reverend fr father jr junior snr ii iii iv esq phd md"""

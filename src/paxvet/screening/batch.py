@@ -67,7 +67,7 @@ def read_people(path: Path) -> list[PersonRecord]:
     """Every row as a traveller record; all bad rows are reported at once, each with its line."""
     rows = list(_rows(path, read_text(path)))
     problems: list[Problem] = []
-    people = []
+    people: list[PersonRecord] = []
     for line, row in rows:
         try:
             people.append(person_from_row(row, key=str(len(people) + 1)))
@@ -121,7 +121,7 @@ def person_from_row(row: dict[str, str], key: str = "") -> PersonRecord:
     if not names:
         raise ValueError("no name: full_name, first_name and last_name are all empty")
     dob = parse_birth_date(row.get("date_of_birth", ""))
-    documents = ()
+    documents: tuple[Document, ...] = ()
     if row.get("document_number"):
         documents = (Document(row["document_number"], row.get("document_country") or None),)
     return PersonRecord(
