@@ -171,3 +171,14 @@ def test_summaries_and_search(session: Session, tmp_path: Path) -> None:
 def test_unknown_version(session: Session) -> None:
     with pytest.raises(NotFound):
         service.version_delta(session, 999)
+
+
+def test_screening_entries_follow_new_versions(session: Session, tmp_path: Path) -> None:
+    load(session, write(tmp_path, "v1.csv", ["A,Ann Alpha,,,,"]))
+    first = service.screening_entries(session)
+    assert service.screening_entries(session) == first  # served from memory, same content
+    load(session, write(tmp_path, "v2.csv", ["A,Ann Alpha,,,,", "B,Bob Beta,1971,,M,"]))
+    assert [e.source_id for e in service.screening_entries(session)] == ["A", "B"]
+    service.get_list(session, "wanted").default_severity = "low"
+    session.flush()
+    assert {e.severity for e in service.screening_entries(session)} == {"low"}

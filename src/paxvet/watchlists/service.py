@@ -393,8 +393,53 @@ def _screening_entry(row: Any) -> ScreeningEntry:
 
 
 def screening_entries(session: Session, list_names: Iterable[str] | None = None) -> list[ScreeningEntry]:
-    """Active person entries of active lists, in entry-id order; the record's key is the entry id."""
-    return [_screening_entry(row) for row in _active_rows(session, "person", list_names)]
+    """Active person entries of active lists, in entry-id order; the record's key is the entry id.
+
+    Decoding a million entries takes seconds, so the result is kept in memory per database and list
+    selection, and reused while no list has a new version or changed settings (one cheap query checks).
+    """
+    names = None if list_names is None else tuple(sorted(list_names))
+    bind = session.get_bind()
+    key = (str(bind.engine.url), names)
+    state = _lists_state(session)
+    cached = _SCREENING_CACHE.get(key)
+    if cached is not None and cached[0] == state:
+        return list(cached[1])
+    entries = [_screening_entry(row) for row in _active_rows(session, "person", names)]
+    _SCREENING_CACHE[key] = (state, tuple(entries))
+    return entries
+
+
+_SCREENING_CACHE: dict[
+    tuple[str, tuple[str, ...] | None], tuple[tuple[Any, ...], tuple[ScreeningEntry, ...]]
+] = {}
+
+
+def _lists_state(session: Session) -> tuple[Any, ...]:
+    """What screening entries depend on: every list's settings and its newest version (id, hash, time)."""
+    newest = (
+        select(WatchlistVersion.watchlist_id, func.max(WatchlistVersion.id).label("version_id"))
+        .group_by(WatchlistVersion.watchlist_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Watchlist.id,
+            Watchlist.name,
+            Watchlist.active,
+            Watchlist.owner_agency,
+            Watchlist.category,
+            Watchlist.default_severity,
+            Watchlist.threshold,
+            WatchlistVersion.id,
+            WatchlistVersion.source_sha256,
+            WatchlistVersion.loaded_at,
+        )
+        .outerjoin(newest, newest.c.watchlist_id == Watchlist.id)
+        .outerjoin(WatchlistVersion, WatchlistVersion.id == newest.c.version_id)
+        .order_by(Watchlist.id)
+    )
+    return tuple(tuple(row) for row in rows)
 
 
 def document_entries(session: Session) -> dict[str, ScreeningEntry]:
