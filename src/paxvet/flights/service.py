@@ -251,8 +251,10 @@ def _upsert_travellers(
             new_people.append(t)
     new_ids: list[int] = []
     if new_rows:
+        table = Traveller.__table__  # Core insertmanyvalues: much faster than the ORM bulk path
         returned = session.execute(
-            insert(Traveller).returning(Traveller.id, sort_by_parameter_order=True), new_rows
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+            new_rows,
         )
         new_ids = [r[0] for r in returned]
     if updates:
@@ -271,7 +273,7 @@ def _insert_documents(session: Session, people: list[tuple[int, TravellerData]],
         for d in t.documents:
             rows.append(_document_row(traveller_id, d, t, arrival, check))
     if rows:
-        session.execute(insert(TravelDocument), rows)
+        session.execute(insert(TravelDocument.__table__), rows)  # type: ignore[arg-type]
 
 
 def _document_row(

@@ -320,12 +320,14 @@ def tokenize(
         start = pos
         pos += len(piece) + 1
         if "\n" in piece or "\r" in piece:
-            lead = len(piece) - len(piece.lstrip())
+            body = piece.lstrip()
+            lead = len(piece) - len(body)
+            start += lead
             line += piece.count("\n", 0, lead)
             seg_line = line
-            line += piece.count("\n", lead)
-            start += lead
-            body = piece.lstrip().rstrip("\r\n\t").replace("\r", "").replace("\n", "")
+            if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
+                line += body.count("\n")
+                body = body.rstrip("\r\n\t").replace("\r", "").replace("\n", "")
         else:
             seg_line = line
             body = piece.lstrip().rstrip("\r\n\t")

@@ -1,0 +1,194 @@
+"""Ingest benchmark: a synthetic day of PAXLST (default 1,000 flights x 250 travellers) through
+  * pydifact's tokenizer alone (the baseline),
+  * our tokenizer alone, and our full EDIFACT parse (tokenizer + envelope structure),
+  * full ingest on SQLite (raw store, parse, map, bulk insert; one transaction per message).
+
+    .venv/bin/python bench/ingest.py [--flights N] [--travellers N]
+
+Synthetic PAXLST comes from `paxvet.synth` when it provides a PAXLST generator; otherwise from the
+built-in generator below (realistic segment mix: UNA/UNB/UNG envelope, passenger with passport, visa for
+one in five, bags, RFF AVF/ABO, addresses, release characters).
+Each phase runs in its own forked process, so "peak memory" is that process's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+SURNAMES = ["GARCIA", "LOPEZ", "MARTINEZ", "O?'BRIEN", "SMITH?+JONES", "NGUYEN", "KOWALSKA", "MUELLER", "ROSSI", "TANAKA"]
+GIVEN = ["ANA", "LUIS", "MARIA", "JOSE", "SEAN", "ANNA", "VAN", "EWA", "JUERGEN", "MARCO", "YUKI"]
+NATS = ["MEX", "USA", "ESP", "GBR", "IRL", "VNM", "POL", "DEU", "ITA", "JPN"]
+ROUTES = [("MAD", "MEX"), ("LHR", "CUN"), ("JFK", "GDL"), ("IAH", "MTY"), ("LAX", "TIJ"), ("BOG", "MEX")]
+
+
+def builtin_day(flights: int, travellers: int) -> list[bytes]:
+    """One interchange per flight (one PAXLST message), deterministic."""
+    out: list[bytes] = []
+    for f in range(flights):
+        dep, arr = ROUTES[f % len(ROUTES)]
+        number = 100 + f
+        segs = [
+            "UNB+UNOA:4+XYAIRWAYS:ZZ+MXAPI:ZZ+250701:0900+XY%06d++APIS" % f,
+            "UNG+PAXLST+XYAIRWAYS+MXAPI+250701:0900+1+UN+D:05B",
+            f"UNH+M{f}+PAXLST:D:05B:UN:IATA+XY{number}/250701/0930+01:F",
+            "BGM+745",
+            f"RFF+TN:XY{number}250701",
+            "NAD+MS+++XY OPS CONTROL",
+            "COM+44 20 7946 0000:TE",
+            f"TDT+20+XY{number}+++XY",
+            f"LOC+125+{dep}",
+            "DTM+189:2507010930:201",
+            f"LOC+87+{arr}",
+            "DTM+232:2507011530:201",
+        ]
+        body_start = len(segs) - 2
+        for t in range(travellers):
+            nat = NATS[(f + t) % len(NATS)]
+            segs += [
+                f"NAD+FL+++{SURNAMES[t % 10]}{t:04d}:{GIVEN[(t // 10) % 11]}:{GIVEN[(t + f) % 11]}"
+                f"+{t} CALLE REFORMA+MEXICO++0{t % 9}000+{nat}",
+                f"ATT+2++{'MF'[t % 2]}",
+                f"DTM+329:{60 + t % 40:02d}{1 + t % 12:02d}{1 + t % 28:02d}",
+                "MEA+CT++:1",
+                f"LOC+178+{dep}",
+                f"LOC+179+{arr}",
+                f"NAT+2+{nat}",
+                f"RFF+AVF:Q{f:04d}{t // 3:03d}",
+                f"RFF+ABO:XY{number}{t:04d}",
+                f"DOC+P:110:111+P{f:04d}{t:05d}",
+                f"DTM+36:{27 + t % 8}{1 + t % 12:02d}15",
+                f"LOC+91+{nat}",
+            ]
+            if t % 5 == 0:
+                segs += [f"DOC+V:110:111+V{f:04d}{t:05d}", "DTM+36:271231", "LOC+91+MEX"]
+        segs.append(f"CNT+42:{travellers}")
+        segs.append(f"UNT+{len(segs) - body_start + 1}+M{f}")
+        segs += ["UNE+1+1", "UNZ+1+XY%06d" % f]
+        out.append(("UNA:+.? '\n" + "'\n".join(segs) + "'\n").encode())
+    return out
+
+
+def synthetic_day(flights: int, travellers: int) -> tuple[list[bytes], str]:
+    try:
+        from paxvet.synth import paxlst_day  # type: ignore[attr-defined]
+    except ImportError:
+        return builtin_day(flights, travellers), "built-in generator (paxvet.synth has no PAXLST day yet)"
+    files = paxlst_day(flights=flights, travellers=travellers)
+    return [f if isinstance(f, bytes) else str(f).encode() for f in files], "paxvet.synth.paxlst_day"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# phases (each returns (messages, travellers, seconds))
+
+
+def phase_pydifact(files: list[bytes]) -> tuple[int, int, float]:
+    from pydifact.control import Characters
+    from pydifact.tokenizer import Tokenizer
+
+    warnings.simplefilter("ignore")
+    texts = [f.decode() for f in files]
+    start = time.perf_counter()
+    tokens = 0
+    for text in texts:
+        # pydifact's Parser reads the UNA itself; the tokenizer alone needs it stripped and given.
+        chars = Characters.from_str(text[3:9]) if text.startswith("UNA") else Characters()
+        tokens += sum(1 for _ in Tokenizer().get_tokens(text[9:].lstrip("\n"), chars))
+    return len(files), 0, time.perf_counter() - start
+
+
+def phase_tokenizer(files: list[bytes]) -> tuple[int, int, float]:
+    from paxvet.ingest.edifact import read_una, tokenize
+
+    texts = [f.decode() for f in files]
+    start = time.perf_counter()
+    for text in texts:
+        seps, pos, _ = read_una(text, 0)
+        tokenize(text[pos:], seps, pos)
+    return len(files), 0, time.perf_counter() - start
+
+
+def phase_parse(files: list[bytes]) -> tuple[int, int, float]:
+    from paxvet.ingest.edifact import parse_edifact
+
+    start = time.perf_counter()
+    messages = sum(len(parse_edifact(f).messages) for f in files)
+    return messages, 0, time.perf_counter() - start
+
+
+def phase_ingest(files: list[bytes]) -> tuple[int, int, float]:
+    from paxvet.db import make_engine, migrate, session_scope
+    from paxvet.ingest.service import receive
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/bench.sqlite3")
+        migrate(engine)
+        start = time.perf_counter()
+        messages = travellers = 0
+        for i, data in enumerate(files):
+            with session_scope(engine) as session:
+                result = receive(session, data, f"bench/{i}.edi")
+            messages += len(result.messages)
+            travellers += len(result.traveller_ids)
+        elapsed = time.perf_counter() - start
+        engine.dispose()
+    return messages, travellers, elapsed
+
+
+def _child(phase: Callable[[list[bytes]], tuple[int, int, float]], files: list[bytes], queue: Any) -> None:
+    messages, travellers, seconds = phase(files)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put((messages, travellers, seconds, peak_kib))
+
+
+def run(phase: Callable[[list[bytes]], tuple[int, int, float]], files: list[bytes]) -> tuple[Any, ...]:
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(phase, files, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return tuple(result)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--flights", type=int, default=1000)
+    parser.add_argument("--travellers", type=int, default=250, help="per flight")
+    args = parser.parse_args(argv)
+    files, origin = synthetic_day(args.flights, args.travellers)
+    total_bytes = sum(len(f) for f in files)
+    people = args.flights * args.travellers
+    print(
+        f"synthetic day: {args.flights} flights x {args.travellers} travellers = {people:,} travellers, "
+        f"{len(files):,} files, {total_bytes / 1e6:.1f} MB ({origin}); Python {sys.version.split()[0]}"
+    )
+    rows = [
+        ("pydifact tokenizer alone (baseline)", phase_pydifact),
+        ("paxvet tokenizer alone", phase_tokenizer),
+        ("paxvet parse (tokenizer + envelopes)", phase_parse),
+        ("paxvet full ingest, SQLite", phase_ingest),
+    ]
+    header = f"| {'step':<38} | {'seconds':>8} | {'messages/s':>10} | {'travellers/s':>12} | {'MB/s':>6} | {'peak RSS MB':>11} |"
+    print(header)
+    print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+    for label, phase in rows:
+        messages, travellers, seconds, peak_kib = run(phase, files)
+        travellers = travellers or people
+        print(
+            f"| {label:<38} | {seconds:>8.2f} | {len(files) / seconds:>10,.0f} | {travellers / seconds:>12,.0f} "
+            f"| {total_bytes / 1e6 / seconds:>6.1f} | {peak_kib / 1024:>11.0f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
