@@ -1,0 +1,68 @@
+"""Flight keys, local -> UTC with airport time zones (DST included), traveller identity keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from paxvet.flights.service import identity_key, name_key
+from paxvet.ingest.airports import airport_country, local_to_utc
+from paxvet.ingest.paxlst import TravellerData, parse_edi_date, parse_edi_datetime, split_flight
+
+
+@pytest.mark.parametrize(
+    ("local", "airport", "utc"),
+    [
+        (datetime(2025, 7, 1, 15, 30), "MEX", datetime(2025, 7, 1, 21, 30, tzinfo=UTC)),  # no DST since 2022
+        (datetime(2025, 1, 15, 12, 0), "JFK", datetime(2025, 1, 15, 17, 0, tzinfo=UTC)),  # EST
+        (datetime(2025, 7, 15, 12, 0), "JFK", datetime(2025, 7, 15, 16, 0, tzinfo=UTC)),  # EDT
+        (datetime(2025, 3, 30, 3, 30), "MAD", datetime(2025, 3, 30, 1, 30, tzinfo=UTC)),  # first hour of CEST
+        (datetime(2025, 6, 1, 10, 0), "CUN", datetime(2025, 6, 1, 15, 0, tzinfo=UTC)),  # Quintana Roo, UTC-5
+    ],
+)
+def test_local_times_become_utc_with_the_airport_zone(local: datetime, airport: str, utc: datetime) -> None:
+    assert local_to_utc(local, airport) == utc
+
+
+def test_unknown_airport_has_no_utc_time() -> None:
+    assert local_to_utc(datetime(2025, 1, 1), "Q9Q") is None
+    assert airport_country("TIJ") == "MX" and airport_country(None) is None
+
+
+@pytest.mark.parametrize(
+    ("flight", "hint", "expected"),
+    [
+        ("AM645", "", ("AM", "645")),
+        ("XY421", "XY", ("XY", "421")),
+        ("UA0989", "", ("UA", "0989")),
+        ("AAL123", "", ("AAL", "123")),
+        ("U21234", "", ("U2", "1234")),
+        ("4O123", "", ("4O", "123")),
+    ],
+)
+def test_split_flight(flight: str, hint: str, expected: tuple[str, str]) -> None:
+    assert split_flight(flight, hint) == expected
+
+
+def test_dates_two_digit_years_and_tolerated_forms() -> None:
+    assert parse_edi_date("920229", "birth") == (date(1992, 2, 29), None)
+    assert parse_edi_date("150101", "birth") == (date(2015, 1, 1), None)
+    assert parse_edi_date("19780314", "birth")[0] == date(1978, 3, 14)
+    assert parse_edi_date("300115", "expiry") == (date(2030, 1, 15), None)
+    assert parse_edi_date("910230", "birth") == (None, "impossible date '910230'")
+    assert parse_edi_datetime(" 1306212200") == (datetime(2013, 6, 21, 22, 0), None)
+
+
+def test_identity_key_ignores_case_accents_and_punctuation() -> None:
+    a = TravellerData(
+        role="passenger", party="FL", surname="O'Brien", given_names="Seán", date_of_birth=date(1978, 3, 14)
+    )
+    b = TravellerData(
+        role="passenger", party="FL", surname="OBRIEN", given_names="SEAN", date_of_birth=date(1978, 3, 14)
+    )
+    crew = TravellerData(
+        role="crew", party="FM", surname="OBRIEN", given_names="SEAN", date_of_birth=date(1978, 3, 14)
+    )
+    assert identity_key(a) == identity_key(b) != identity_key(crew)
+    assert name_key("Smith-Jones ") == "SMITHJONES"
