@@ -5,67 +5,75 @@ from __future__ import annotations
 
 from paxvet.web.i18n import N_
 
-LABELS = (
+# code -> English label (the msgid); `label(code)` in templates translates it
+LABELS: dict[str, str] = {
     # roles
-    N_("officer"),
-    N_("analyst"),
-    N_("supervisor"),
-    N_("administrator"),
+    "officer": N_("Officer"),
+    "analyst": N_("Analyst"),
+    "supervisor": N_("Supervisor"),
+    "administrator": N_("Administrator"),
     # traveller roles
-    N_("passenger"),
-    N_("crew"),
+    "passenger": N_("Passenger"),
+    "crew": N_("Crew"),
     # severities
-    N_("critical"),
-    N_("high"),
-    N_("medium"),
-    N_("low"),
+    "critical": N_("critical"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
     # hit statuses and dispositions
-    N_("open"),
-    N_("confirmed"),
-    N_("false_positive"),
-    N_("refer_secondary"),
-    N_("needs_info"),
-    N_("suppressed"),
-    N_("withdrawn"),
+    "open": N_("Open"),
+    "confirmed": N_("Confirmed match"),
+    "false_positive": N_("False positive"),
+    "refer_secondary": N_("Refer to secondary inspection"),
+    "needs_info": N_("Needs more information"),
+    "suppressed": N_("Suppressed (allow-list)"),
+    "withdrawn": N_("Withdrawn"),
     # hit kinds and list categories
-    N_("watchlist"),
-    N_("document_finding"),
-    N_("lost_stolen_document"),
-    N_("rule"),
-    N_("wanted"),
-    N_("terrorism"),
-    N_("sanctions"),
-    N_("narcotics"),
-    N_("other"),
+    "watchlist": N_("Watchlist match"),
+    "document_finding": N_("Document finding"),
+    "lost_stolen_document": N_("Lost or stolen document"),
+    "rule": N_("Rule"),
+    "wanted": N_("Wanted"),
+    "terrorism": N_("Terrorism"),
+    "sanctions": N_("Sanctions"),
+    "narcotics": N_("Narcotics"),
+    "other": N_("Other"),
     # explanation agreement
-    N_("agree"),
-    N_("partial"),
-    N_("disagree"),
-    N_("missing"),
-    # entry types, delta kinds, subjects
-    N_("person"),
-    N_("document"),
-    N_("added"),
-    N_("changed"),
-    N_("removed"),
-    N_("traveller"),
-    N_("hit"),
-    N_("flight"),
-    N_("user"),
-    N_("message"),
+    "agree": N_("agrees"),
+    "partial": N_("partly agrees"),
+    "disagree": N_("disagrees"),
+    "missing": N_("not comparable"),
+    # entry types, delta kinds, audit subjects
+    "person": N_("Person"),
+    "document": N_("Document"),
+    "added": N_("Added"),
+    "changed": N_("Changed"),
+    "removed": N_("Removed"),
+    "traveller": N_("Traveller"),
+    "hit": N_("Hit"),
+    "flight": N_("Flight"),
+    "user": N_("User"),
+    "message": N_("Message"),
+    "watchlist_subject": N_("Watchlist"),
     # message statuses
-    N_("quarantined"),
-    N_("unsupported"),
-    N_("processed"),
-    N_("replayed"),
+    "quarantined": N_("Quarantined"),
+    "unsupported": N_("Unsupported"),
+    "processed": N_("Processed"),
+    "replayed": N_("Replayed"),
     # explanation fields
-    N_("name"),
-    N_("date_of_birth"),
-    N_("nationality"),
-    N_("gender"),
-    N_("documents"),
-    N_("place_of_birth"),
-    # error messages shown to people
+    "name": N_("Name"),
+    "names": N_("Name"),
+    "date_of_birth": N_("Date of birth"),
+    "nationality": N_("Nationality"),
+    "nationalities": N_("Nationality"),
+    "gender": N_("Gender"),
+    "document_number": N_("Document"),
+    "documents": N_("Documents"),
+    "place_of_birth": N_("Place of birth"),
+}
+
+# error messages raised in English by services and shown to people
+MESSAGES = (
     N_("please sign in"),
     N_("no such page"),
     N_("this form has expired or did not come from paxvet (CSRF check); reload the page"),
@@ -74,6 +82,11 @@ LABELS = (
     N_("an unexpected error occurred; it has been logged"),
     N_("a comment is required: say why you chose this disposition"),
 )
+
+
+def label_for(code: str) -> str:
+    return LABELS.get(code, code)
+
 
 # Document findings by code (paxvet.documents.checks); the checker's own message is English.
 FINDINGS = {

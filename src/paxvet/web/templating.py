@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,8 +12,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from paxvet.accounts import policy
+from paxvet.db import utcnow
 from paxvet.web.i18n import local_time, negotiate, translations, zone_name
-from paxvet.web.labels import finding_text
+from paxvet.web.labels import finding_text, label_for
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -27,6 +29,11 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     return env
+
+
+def minutes_left(moment: datetime | None) -> int | None:
+    """Whole minutes from now until `moment` (negative once past)."""
+    return None if moment is None else int((moment - utcnow()).total_seconds() // 60)
 
 
 def _language(request: Request) -> str:
@@ -44,6 +51,9 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     def can(permission: str) -> bool:
         return user is not None and policy.can(user, permission)
 
+    def label(code: Any) -> str:
+        return catalogue.gettext(label_for(str(code))) if code is not None else ""
+
     def when(moment: Any, airport: str | None = None) -> str:
         return local_time(moment, airport, language)
 
@@ -59,6 +69,8 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "when": when,
         "zone_name": zone_name,
         "finding_text": finding_text,
+        "label": label,
+        "minutes_left": minutes_left,
         **context,
     }
     html = environment().get_template(name).render(values)

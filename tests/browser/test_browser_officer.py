@@ -1,0 +1,267 @@
+"""The officer's day in Debian's Chromium, driven by Playwright against the real server (uvicorn on a free
+loopback port, temporary SQLite database with seeded data). Saves screenshots to docs/screenshots/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1366, "height": 768}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Server:
+    def __init__(self, base: str, seeded: Any, stop: Any) -> None:
+        self.base, self.seeded, self.stop = base, seeded, stop
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
+        pytest.skip("Debian's Chromium is not installed (make browser)")
+    import uvicorn
+
+    from fixtures.web.seed_web import seed, seed_more_flights
+    from paxvet.db import make_engine, migrate
+    from paxvet.settings import Settings
+    from paxvet.web.app import create_app
+
+    data = tmp_path_factory.mktemp("browser")
+    engine = make_engine(f"sqlite:///{data / 'paxvet.sqlite3'}")
+    migrate(engine)
+    seeded = seed(engine)
+    seed_more_flights(engine)
+    app = create_app(engine, Settings(data_dir=data, login_rate_per_minute=100))
+    port = _free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    yield Server(f"http://127.0.0.1:{port}", seeded, uv)
+    uv.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Officer:
+    """A browser tab signed in as one user, recording dialogs and CSP violations."""
+
+    def __init__(self, browser: Any, server: Server, language: str = "en") -> None:
+        self.server = server
+        self.context = browser.new_context(
+            viewport=VIEWPORT, locale=language, extra_http_headers={"Accept-Language": language}
+        )
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.console_errors: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+
+    def go(self, path: str) -> Any:
+        return self.page.goto(self.server.base + path)
+
+    def login(self, username: str) -> Officer:
+        from fixtures.web.seed_web import PASSWORD
+
+        self.go("/login")
+        self.page.get_by_label(re.compile("Username|Usuario")).fill(username)
+        self.page.get_by_label(re.compile("Password|Contraseña")).fill(PASSWORD)
+        self.page.locator("form[action='/login'] button[type=submit]").click()
+        self.page.wait_for_url(re.compile(r".*/flights"))
+        return self
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def officer(browser: Any, server: Server) -> Iterator[Officer]:
+    tab = Officer(browser, server).login("ana")
+    yield tab
+    assert not [e for e in tab.console_errors if "Content Security Policy" in e], tab.console_errors
+    tab.close()
+
+
+def test_flights_manifest_traveller_explanation(officer: Officer) -> None:
+    page, seeded = officer.page, officer.server.seeded
+    assert page.get_by_role("heading", name="Arriving flights").is_visible()
+    assert page.get_by_role("link", name="AM645").is_visible()
+    assert page.locator("text=CST").first.is_visible()
+    officer.shot("flights")
+    page.get_by_role("link", name="AM645").click()
+    page.wait_for_url(re.compile(rf".*/flights/{seeded.flight_id}$"))
+    assert page.locator("tr.has-hit").count() == 2
+    officer.shot("manifest")
+    page.get_by_role("link", name="PEREZ GARCIA, JUAN").click()
+    page.wait_for_url(re.compile(rf".*/travellers/{seeded.traveller_id}$"))
+    explanation = page.locator("table.explain").first
+    assert explanation.is_visible()
+    row = explanation.locator("tr.agree-disagree")
+    assert row.locator("td").nth(0).inner_text() == "MEX" and row.locator("td").nth(1).inner_text() == "COL"
+    assert page.get_by_text("The document had expired before arrival.").first.is_visible()
+    officer.shot("traveller")
+
+
+def test_decide_false_positive_in_place_then_audit(officer: Officer, browser: Any) -> None:
+    page, seeded = officer.page, officer.server.seeded
+    officer.go("/queue")
+    row = page.locator(f"#hit-{seeded.mx_hit_id}")
+    assert row.is_visible()
+    officer.shot("queue")
+    page.evaluate("window.__noReload = true")
+    row.get_by_label("Disposition").select_option("false_positive")
+    row.get_by_label("Comment").fill("Different person: date of birth and nationality differ")
+    row.get_by_role("button", name="Decide").click()
+    page.locator(f"#hit-{seeded.mx_hit_id}.decided").wait_for()
+    assert "left the queue" in page.locator(f"#hit-{seeded.mx_hit_id}").inner_text()
+    assert page.evaluate("window.__noReload") is True  # swapped in place, no full reload
+    officer.shot("queue-decided")
+    officer.go("/queue")
+    assert page.locator(f"#hit-{seeded.mx_hit_id}").count() == 0
+    supervisor = Officer(browser, officer.server).login("sofia")
+    supervisor.go(f"/audit?action=hit:disposition:recorded&subject={seeded.mx_hit_id}")
+    entry = supervisor.page.locator("tr.audit-row").first
+    assert "hit:disposition:recorded" in entry.inner_text() and "ana" in entry.inner_text()
+    assert "false_positive" in entry.inner_text()
+    supervisor.go("/audit")
+    supervisor.shot("audit")
+    supervisor.close()
+
+
+def test_other_agencys_hit_by_url_is_not_found(officer: Officer) -> None:
+    response = officer.go(f"/hits/{officer.server.seeded.us_hit_id}")
+    assert response.status in (403, 404)
+    assert officer.page.get_by_role("heading", name="Not found").is_visible()
+    api = officer.page.request.get(f"{officer.server.base}/api/v1/hits/{officer.server.seeded.us_hit_id}")
+    assert api.status in (403, 404)
+
+
+def test_hostile_names_render_as_text_and_fire_nothing(officer: Officer) -> None:
+    from fixtures.web.seed_web import IMG_NAME, SCRIPT_NAME
+
+    seeded = officer.server.seeded
+    for path in [f"/flights/{seeded.flight_id}", "/queue", *(f"/travellers/{t}" for t in seeded.hostile_ids)]:
+        officer.go(path)
+        officer.page.wait_for_timeout(200)
+        assert officer.page.locator("img[src=x]").count() == 0
+    officer.go(f"/travellers/{seeded.hostile_ids[0]}")
+    heading = officer.page.locator("h1 .traveller-name").inner_text()
+    assert SCRIPT_NAME in heading and IMG_NAME in heading
+    officer.shot("hostile-name")
+    assert officer.dialogs == []
+
+
+def test_post_without_csrf_token_is_refused(officer: Officer) -> None:
+    seeded = officer.server.seeded
+    response = officer.page.request.post(
+        f"{officer.server.base}/hits/{seeded.mx_hit_id}/decision",
+        form={"disposition": "confirmed", "comment": "forged"},
+    )
+    assert response.status == 403
+    forged_token = officer.page.request.post(
+        f"{officer.server.base}/hits/{seeded.mx_hit_id}/decision",
+        form={"disposition": "confirmed", "comment": "forged", "csrf_token": "x" * 43},
+    )
+    assert forged_token.status == 403
+
+
+def test_keyboard_first_stop_is_skip_link_and_no_horizontal_scroll(officer: Officer) -> None:
+    officer.go("/queue")
+    officer.page.keyboard.press("Tab")
+    assert officer.page.evaluate("document.activeElement.className") == "skip"
+    for path in ["/flights", "/queue", f"/travellers/{officer.server.seeded.traveller_id}"]:
+        officer.go(path)
+        assert officer.page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], path
+    unlabeled = officer.page.evaluate(
+        """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
+                 .filter(e => !(e.labels && e.labels.length)).map(e => e.name)"""
+    )
+    assert unlabeled == []
+
+
+def test_spanish_interface_has_no_untranslated_text(browser: Any, server: Server) -> None:
+    from babel.messages.pofile import read_po
+
+    from paxvet.web.i18n import LOCALE_DIR
+
+    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        english = {m.id for m in read_po(handle) if isinstance(m.id, str) and m.id and m.string != m.id}
+    tab = Officer(browser, server).login("carla")
+    tab.page.get_by_label("Language").select_option("es")
+    tab.page.get_by_role("button", name="Change").click()
+    tab.page.get_by_role("heading", name="Vuelos de llegada").wait_for()
+    tab.shot("flights-es")
+    for path in [
+        "/flights",
+        "/queue",
+        f"/flights/{server.seeded.flight_id}",
+        f"/travellers/{server.seeded.traveller_id}",
+        "/watchlists",
+        "/quarantine",
+    ]:
+        tab.go(path)
+        lines = {line.strip() for line in tab.page.locator("body").inner_text().splitlines()}
+        assert sorted(line for line in lines if line in english) == [], path
+    tab.go(f"/travellers/{server.seeded.traveller_id}")
+    tab.shot("traveller-es")
+    tab.close()
+
+
+def test_admin_watchlists_and_quarantine_pages(browser: Any, server: Server) -> None:
+    admin = Officer(browser, server).login("root")
+    admin.go("/admin/users")
+    assert admin.page.get_by_role("heading", name="Users, roles and agencies").is_visible()
+    admin.shot("admin-users")
+    admin.close()
+    analyst = Officer(browser, server).login("carla")
+    analyst.go(f"/watchlists/{server.seeded.mx_list_id}")
+    assert analyst.page.locator("h2#upload").is_visible()
+    analyst.shot("watchlist")
+    analyst.go("/quarantine")
+    analyst.shot("quarantine")
+    analyst.close()
