@@ -78,7 +78,9 @@ def synthetic(bookings: int, seed: int = 7) -> Iterator[tuple[str, tuple[Any, ..
             party = rng.choice((1, 1, 1, 2, 2, 3))
             shared = {kind: f"{kind}{rng.randrange(size)}" for kind, size in pools.items()}
             if rng.random() < 0.003:
-                shared["phone"] = f"agency{rng.randrange(10)}"  # hubs: a travel agency's phone on many bookings
+                shared["phone"] = (
+                    f"agency{rng.randrange(10)}"  # hubs: a travel agency's phone on many bookings
+                )
             for _ in range(party):
                 traveller_id += 1
                 yield (
@@ -282,14 +284,77 @@ def run_backend(backend: str, bookings: int, queries: int) -> list[list[str]]:
             tmp.cleanup()
 
 
+def history_quality(persons: int) -> None:
+    """Precision/recall of the travel-history resolver: the GTAS entity-resolution flights (when
+    ../shared is present) and a synthetic set of known identities; baseline: document number alone."""
+    from paxvet.ingest.service import receive
+    from paxvet.links.evaluate import quality, sample_identity, synthetic_travel
+
+    samples = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples" / "gtas"
+    rows: list[list[str]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for label, build in (
+            ("GTAS entity-resolution flights 1-3", "gtas"),
+            (f"synthetic, {persons} people", "synth"),
+        ):
+            engine = make_engine(f"sqlite:///{tmp}/{build}.sqlite3")
+            migrate(engine)
+            with Session(engine) as session:
+                if build == "gtas":
+                    paths = [
+                        samples / f"apis_paxlst-unedifact-d02b_entity-resolution-flight{n}.txt"
+                        for n in (1, 2, 3)
+                    ]
+                    if not all(p.exists() for p in paths):
+                        continue
+                    for path in paths:
+                        receive(session, path.read_bytes(), path.name)
+                    identity = sample_identity(session)
+                else:
+                    identity = synthetic_travel(session, persons)
+                    session.commit()
+                for name, threshold in (
+                    ("paxvet (documents + matcher)", None),
+                    ("baseline: documents only", 2.0),
+                ):
+                    q = quality(session, identity, threshold)
+                    rows.append(
+                        [
+                            label,
+                            name,
+                            str(q.travellers),
+                            str(q.true_pairs),
+                            str(q.predicted_pairs),
+                            f"{q.precision:.3f}",
+                            f"{q.recall:.3f}",
+                            f"{q.f1:.3f}",
+                        ]
+                    )
+            engine.dispose()
+    _print(["data", "resolver", "travellers", "true pairs", "predicted", "precision", "recall", "F1"], rows)
+
+
+def _print(header: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-|-".join("-" * w for w in widths))
+    for r in rows:
+        print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
+    parser.add_argument("--history", action="store_true", help="measure the travel-history resolver instead")
+    parser.add_argument("--persons", type=int, default=2000, help="people in the synthetic history set")
     parser.add_argument("--bookings", type=int, default=1_000_000)
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--queries", type=int, default=300)
     args = parser.parse_args()
+    if args.history:
+        history_quality(args.persons)
+        return
     backends = ("sqlite", "postgres") if args.backend == "both" else (args.backend,)
     header = [
         "backend",
@@ -306,11 +371,7 @@ def main() -> None:
     rows: list[list[str]] = []
     for backend in backends:
         rows += run_backend(backend, args.bookings, args.queries)
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
-    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
-    print("-|-".join("-" * w for w in widths))
-    for r in rows:
-        print(" | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)))
+    _print(header, rows)
 
 
 if __name__ == "__main__":

@@ -103,3 +103,22 @@ def test_cli_links_and_history(cli_env: Path) -> None:
     assert "RICHARD DOE" in out.output
     out = runner.invoke(app, ["history", str(john), "--json"])
     assert out.exit_code == 0 and '"entries"' in out.output
+
+
+def test_resolver_quality_on_known_identities(session: Session) -> None:
+    from paxvet.links.evaluate import quality, synthetic_travel
+
+    identity = synthetic_travel(session, 120, seed=3, flights=20)
+    q = quality(session, identity)
+    documents_only = quality(session, identity, threshold=2.0)
+    assert q.true_pairs > 50
+    assert q.precision >= 0.95 and q.recall >= 0.9
+    assert q.recall > documents_only.recall  # names + dates of birth add what documents miss
+
+
+def test_birth_dates_must_agree_in_history() -> None:
+    from paxvet.links.resolver import birth_dates_compatible
+
+    assert birth_dates_compatible(date(1967, 6, 3), date(1967, 6, 4))
+    assert birth_dates_compatible(date(1978, 3, 12), date(1978, 12, 3))  # day and month transposed
+    assert not birth_dates_compatible(date(1948, 2, 24), date(1951, 12, 1))

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -46,6 +46,17 @@ def matcher() -> Callable[[PersonRecord, PersonRecord], Any]:
     from paxvet.match import score_pair
 
     return score_pair
+
+
+def birth_dates_compatible(a: date, b: date | None) -> bool:
+    """Two full dates of birth name the same person only when equal or a typing slip apart: a few days,
+    or day and month transposed. (The matcher tolerates years for watchlists; travel history must not:
+    namesakes born years apart are different people.)"""
+    if b is None:
+        return True
+    if abs((a - b).days) <= DOB_SLACK_DAYS:
+        return True
+    return (a.year, a.month, a.day) == (b.year, b.day, b.month)
 
 
 def resolve_same_person(
@@ -132,7 +143,7 @@ def _by_name_and_birth(
     ).all()
     mine = person_record(subject)
     for other in candidates:
-        if other.id in found:
+        if other.id in found or not birth_dates_compatible(dob, other.date_of_birth):
             continue
         result = score(mine, person_record(other))
         if result.score >= threshold:
