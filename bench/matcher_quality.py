@@ -22,10 +22,9 @@ from uuid import uuid4
 from rapidfuzz import fuzz, process
 
 sys.path.insert(0, str(Path(__file__).parent))
-from matcher_lists import NAMEMATCH, load_all, load_list, read_people, table  # noqa: E402
-
-from paxvet.match import DEFAULT_THRESHOLD, Name, PersonRecord, Screener, score_pair  # noqa: E402
-from paxvet.match.records import PartialDate  # noqa: E402
+from matcher_lists import NAMEMATCH, load_all, load_list, read_people, table
+from paxvet.match import DEFAULT_THRESHOLD, Name, PersonRecord, Screener, score_pair
+from paxvet.match.records import PartialDate
 
 RAPIDFUZZ_THRESHOLD = 0.85
 LOGIC_V2_THRESHOLD = 0.7

@@ -11,6 +11,7 @@ of the list are used only when nothing rarer is available.
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,7 +23,7 @@ from paxvet.match.records import PersonRecord
 from paxvet.match.score import prepared_names
 from paxvet.match.text import Token
 
-MAX_CANDIDATES = 200
+MAX_CANDIDATES = 60
 RARE_POSTING = 25  # a key this rare selects its entries even alone
 
 
@@ -122,7 +123,9 @@ class CandidateIndex:
         chosen |= self._documents(traveller)
         if len(chosen) <= MAX_CANDIDATES:
             return sorted(chosen)
-        votes = Counter({i: sum(1 for s in nonempty if i in s) for i in chosen})
+        # Too many: keep those sharing the rarest tokens (a shared rare surname beats a shared 'Mohammed').
+        rarity = [(s, math.log(1 + self.size / len(s))) for s in nonempty]
+        votes = Counter({i: sum(w for s, w in rarity if i in s) for i in chosen})
         return [i for i, _ in votes.most_common(MAX_CANDIDATES)]
 
     def _documents(self, traveller: PersonRecord) -> set[int]:

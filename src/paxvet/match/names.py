@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from paxvet.match.lexicon import nickname_groups
 from paxvet.match.records import Name
 from paxvet.match.text import Token, tokens_of
 from paxvet.match.tokens import INITIAL, JOINED, compare_joined, compare_tokens
@@ -43,6 +44,7 @@ class PreparedName:
     tokens: tuple[Token, ...]
     roles: tuple[str, ...]
     structured: bool  # given/family known (from parts or a 'SURNAME, Given' comma)
+    keys: frozenset[str] = frozenset()  # cheap keys: two names sharing none are not worth aligning
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,19 @@ def _prepared(
             found = tokens_of(text)
             tokens += found
             roles += _family_roles(found) if role == FAMILY else [role] * len(found)
-    return PreparedName(display, kind, tuple(tokens), tuple(roles), structured)
+    return PreparedName(display, kind, tuple(tokens), tuple(roles), structured, name_keys(tokens))
+
+
+def name_keys(tokens: list[Token]) -> frozenset[str]:
+    """Spelling-variant key, consonant skeleton, first three letters and nickname groups of every
+    significant token: any relation `compare_tokens` can find implies one shared key."""
+    keys: set[str] = set()
+    for t in tokens:
+        if t.particle:
+            continue
+        keys.update(("c" + t.canon, "s" + t.skel, "p" + t.norm[:3]))
+        keys.update("k" + g for g in nickname_groups(t.canon))
+    return frozenset(keys)
 
 
 @dataclass(slots=True)
@@ -144,19 +158,42 @@ def _candidate_links(q: tuple[Token, ...], e: tuple[Token, ...]) -> list[_Link]:
             if sim > 0:
                 weight = 0.5 if how == INITIAL else max(a.weight, b.weight)
                 links.append(_Link(sim, weight, (i,), (j,), how))
-    links += _joined_links(q, e, traveller_glued=True)
-    links += _joined_links(e, q, traveller_glued=False)
+    links += _exact_glued(q, e, traveller_glued=True) + _exact_glued(e, q, traveller_glued=False)
     return links
 
 
-def _joined_links(side: tuple[Token, ...], other: tuple[Token, ...], *, traveller_glued: bool) -> list[_Link]:
+def _exact_glued(side: tuple[Token, ...], other: tuple[Token, ...], *, traveller_glued: bool) -> list[_Link]:
+    """Words written together on one side and apart on the other ('ALASSAD' / 'AL ASSAD'), found early
+    so a weaker single-word relation cannot take the word first."""
+    whole = {t.norm: j for j, t in enumerate(other)}
     links = []
     for span in (2, 3):
         for start in range(len(side) - span + 1):
+            j = whole.get("".join(t.norm for t in side[start : start + span]))
+            if j is not None:
+                idx = tuple(range(start, start + span))
+                left, right = (idx, (j,)) if traveller_glued else ((j,), idx)
+                links.append(_Link(0.97, max(other[j].weight, 1.0), left, right, JOINED))
+    return links
+
+
+def _joined_links(
+    side: tuple[Token, ...],
+    other: tuple[Token, ...],
+    used_side: set[int],
+    used_other: set[int],
+    *,
+    traveller_glued: bool,
+) -> list[_Link]:
+    links = []
+    for span in (2, 3):
+        for start in range(len(side) - span + 1):
+            if not used_side.isdisjoint(range(start, start + span)):
+                continue
             parts = side[start : start + span]
             glued_len = sum(len(p.norm) for p in parts)
             for j, whole in enumerate(other):
-                if parts[0].norm[0] != whole.norm[0]:
+                if j in used_other or parts[0].norm[0] != whole.norm[0]:
                     continue
                 if abs(glued_len - len(whole.norm)) > 2 and len(whole.norm) != span:
                     continue
@@ -170,17 +207,26 @@ def _joined_links(side: tuple[Token, ...], other: tuple[Token, ...], *, travelle
 
 def compare_names(q: PreparedName, e: PreparedName) -> NameComparison:
     """Align traveller name `q` with entry name `e` and score the alignment in [0, 1]."""
-    links = _candidate_links(q.tokens, e.tokens)
-    links.sort(key=lambda k: (k.similarity, len(k.left) + len(k.right), k.weight), reverse=True)
     used_q: set[int] = set()
     used_e: set[int] = set()
     chosen: list[_Link] = []
+    _assign(_candidate_links(q.tokens, e.tokens), chosen, used_q, used_e)
+    if len(used_q) < len(q.tokens) and len(used_e) < len(e.tokens):
+        # Glued or split words ('DELACRUZ' / 'DE LA CRUZ') among what is left over.
+        joined = _joined_links(q.tokens, e.tokens, used_q, used_e, traveller_glued=True)
+        joined += _joined_links(e.tokens, q.tokens, used_e, used_q, traveller_glued=False)
+        _assign(joined, chosen, used_q, used_e)
+    return _score(q, e, chosen, used_q, used_e)
+
+
+def _assign(links: list[_Link], chosen: list[_Link], used_q: set[int], used_e: set[int]) -> None:
+    """Greedy one-to-one alignment, strongest relation first."""
+    links.sort(key=lambda k: (k.similarity, len(k.left) + len(k.right), k.weight), reverse=True)
     for link in links:
         if used_q.isdisjoint(link.left) and used_e.isdisjoint(link.right):
             chosen.append(link)
             used_q.update(link.left)
             used_e.update(link.right)
-    return _score(q, e, chosen, used_q, used_e)
 
 
 def _score(

@@ -88,6 +88,8 @@ def best_name(traveller: tuple[PreparedName, ...], entry: tuple[PreparedName, ..
     best: NameComparison | None = None
     for q in traveller:
         for e in entry:
+            if q.keys.isdisjoint(e.keys):
+                continue  # nothing in common: the alignment would score 0
             found = compare_names(q, e)
             if best is None or found.score > best.score:
                 best = found
