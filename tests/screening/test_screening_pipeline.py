@@ -285,3 +285,12 @@ def test_suppression_survives_only_with_the_same_content_hash(session: Session, 
     decide(session, first.id, "false_positive", "not him", "officer.ruiz")
     suppression = session.scalars(select(Suppression)).one()
     assert suppression.entry_content_hash == first.entry.content_hash
+
+
+def test_a_listed_passport_number_is_found_under_another_name(session: Session, lists: Path) -> None:
+    wanted_csv(lists / "wanted.csv", [{**GUZMAN, "documents": "P:G12345678:MEX"}, CARO])
+    load_list(session, "paxvet-csv", lists / "wanted.csv", "FGR-WANTED")
+    alias = Person("SANCHEZ", "MIGUEL", date(1957, 4, 4), "G12345678")
+    (hit,) = ingest(session, paxlst([alias, *clean(3)], arrival=soon()))
+    assert hit.entry.source_id == "MX-001" and hit.score >= 0.9
+    assert hit.explanation is not None and hit.explanation["document"]["outcome"] == "same number"

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paxvet.documents.numbers import folded_document_number
 from paxvet.match import DEFAULT_THRESHOLD, Screener
 from paxvet.watchlists.models import Watchlist, WatchlistVersion
 from paxvet.watchlists.service import ScreeningEntry, document_entries, screening_entries
@@ -25,6 +26,10 @@ class ListSet:
     screener: Screener
     documents: dict[str, ScreeningEntry]
     lowest_threshold: float
+    # folded numbers of every document named in a person entry: a traveller whose documents are not among
+    # them is scored without documents, which gives the same score (a document only ever adds) and lets
+    # the Screener skip candidates whose date of birth or gender already rule them out
+    entry_document_numbers: frozenset[str] = frozenset()
 
     @classmethod
     def build(
@@ -38,7 +43,10 @@ class ListSet:
         lowest = min(
             (t if t is not None else DEFAULT_THRESHOLD for t in thresholds), default=DEFAULT_THRESHOLD
         )
-        return cls(key, entries, screener, documents, lowest)
+        numbers = frozenset(
+            folded_document_number(d.number) for e in entries for d in e.record.documents if d.number
+        )
+        return cls(key, entries, screener, documents, lowest, numbers)
 
     @property
     def size(self) -> int:

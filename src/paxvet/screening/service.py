@@ -66,7 +66,9 @@ def findings_for(traveller: TravellerView, lists: ListSet) -> list[Finding]:
 def list_matches(traveller: TravellerView, lists: ListSet) -> list[Finding]:
     if not lists.entries:
         return []
-    results = lists.screener.screen(traveller.person_record(), lists.lowest_threshold, limit=10)
+    shares_document = not traveller.folded_document_numbers().isdisjoint(lists.entry_document_numbers)
+    record = traveller.person_record(with_documents=shares_document)
+    results = lists.screener.screen(record, lists.lowest_threshold, limit=10)
     found = []
     for result in results:
         if result.score < lists.screener.alert_threshold(result.entry_index):

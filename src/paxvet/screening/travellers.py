@@ -48,6 +48,9 @@ class TravellerView:
     def full_name(self) -> str:
         return f"{self.given_names} {self.surname}".strip()
 
+    def folded_document_numbers(self) -> set[str]:
+        return {folded_document_number(d.number) for d in self.documents if d.number}
+
     def identity_keys(self) -> list[str]:
         """Allow-list identities: normalised document number | issuing country | date of birth."""
         if self.date_of_birth is None:
@@ -60,7 +63,7 @@ class TravellerView:
                 keys.append(f"{number}|{doc.issuing_country.upper()}|{dob}")
         return keys
 
-    def person_record(self) -> PersonRecord:
+    def person_record(self, with_documents: bool = True) -> PersonRecord:
         given = self.given_names.strip() or None
         family = self.surname.strip() or None
         dob = self.date_of_birth
@@ -72,7 +75,7 @@ class TravellerView:
             documents=tuple(
                 Document(number=d.number, country=d.issuing_country, doc_type=d.doc_type)
                 for d in self.documents
-                if d.number
+                if d.number and with_documents
             ),
             key=str(self.id),
         )
