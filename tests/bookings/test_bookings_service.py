@@ -66,3 +66,30 @@ def test_full_push_marks_missing_bookings_removed_and_update_cancels(session: Se
     receive(session, smaller.encode(), "smaller")
     statuses = dict(session.execute(select(Booking.locator, BookingFlight.status).join(BookingFlight)).all())
     assert statuses == {"AAA111": "on_flight", "BBB222": "removed"}
+
+
+def test_multipart_full_push_replaces_the_flights_bookings_once_complete(session: Session) -> None:
+    from conftest import shared_path
+
+    base = ("samples", "messages", "pnrgov_edifact")
+    full = shared_path(*base, "synthetic_pnrgov_13_1_full_push_2pnr.edi")
+    part1 = shared_path(*base, "synthetic_pnrgov_13_1_multipart_part1of2.edi")
+    part2 = shared_path(*base, "synthetic_pnrgov_13_1_multipart_part2of2.edi")
+    receive(session, full.read_bytes(), full.name)
+
+    def statuses() -> dict[str, str]:
+        return dict(session.execute(select(Booking.locator, BookingFlight.status).join(BookingFlight)).all())
+
+    first = receive(session, part1.read_bytes(), part1.name).messages[0]
+    assert first.status == "processed"
+    assert any("waiting for part(s)" in p["message"] for p in first.problems)
+    assert statuses()["Q7WX2P"] == "on_flight"  # nothing removed on a partial push
+    second = receive(session, part2.read_bytes(), part2.name).messages[0]
+    assert not any("EQN" in p["message"] for p in second.problems)  # 2 + 1 PNRs = EQN+3
+    assert statuses() == {
+        "Q7WX2P": "removed",
+        "H3K9LM": "removed",
+        "K2LM7Q": "on_flight",
+        "P9ZZ1A": "on_flight",
+        "Z4XC8V": "on_flight",
+    }

@@ -108,6 +108,21 @@ def store_push(
     return result
 
 
+def remove_unlisted(session: Session, flight_id: int, message_ids: list[int]) -> int:
+    """Mark the flight's bookings that none of `message_ids` (the parts of one full push) listed."""
+    listed = select(Booking.id).where(Booking.last_message_id.in_(message_ids))
+    stmt = (
+        update(BookingFlight)
+        .where(
+            BookingFlight.flight_id == flight_id,
+            BookingFlight.status == "on_flight",
+            BookingFlight.booking_id.not_in(listed),
+        )
+        .values(status="removed", last_push_at=utcnow())
+    )
+    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
 def _locator(push: PnrPush, pnr: PnrRecord) -> tuple[str, str]:
     carrier = (pnr.carrier or push.sender or (push.flight.carrier if push.flight else "") or "")[:3]
     if pnr.locator:
@@ -456,20 +471,25 @@ def _unique_key(session: Session, flight: Flight, bt: BookingTraveller) -> str:
 
 
 def _match_existing(
-    session: Session, flight: Flight, bt: BookingTraveller, record: TravellerRecord
+    session: Session,
+    flight: Flight,
+    bt: BookingTraveller,
+    record: TravellerRecord,
+    exclude_id: int | None = None,
 ) -> Traveller | None:
+    others = Traveller.id != (exclude_id if exclude_id is not None else -1)
     numbers = {normalize_document_number(d.number) for d in record.documents if d.number}
     numbers.discard("")
     if numbers:
         by_doc = session.scalars(
             select(Traveller)
             .join(TravelDocument)
-            .where(Traveller.flight_id == flight.id, TravelDocument.number_normalized.in_(numbers))
+            .where(Traveller.flight_id == flight.id, others, TravelDocument.number_normalized.in_(numbers))
         ).first()
         if by_doc is not None:
             return by_doc
     candidates = session.scalars(
-        select(Traveller).where(Traveller.flight_id == flight.id, Traveller.role == "passenger")
+        select(Traveller).where(Traveller.flight_id == flight.id, others, Traveller.role == "passenger")
     ).all()
     surname, given = name_key(bt.surname), name_key(bt.given_names)
     same_name = [
@@ -511,20 +531,12 @@ def merge_pnr_duplicates(session: Session, flight_id: int) -> int:
         for bt in bts:
             record = TravellerRecord(ref=bt.ref, surname=bt.surname, given_names=bt.given_names)
             record.documents = [_doc_record(d) for d in bt.documents]
-            session.execute(
-                update(BookingTraveller).where(BookingTraveller.id == bt.id).values(traveller_id=None)
-            )
-            traveller.source = "pnr-merging"
-            session.flush()
-            api = _match_existing(session, flight, bt, record)
-            traveller.source = "pnr"
+            api = _match_existing(session, flight, bt, record, exclude_id=traveller.id)
             if api is not None and api.id != traveller.id and api.source != "pnr":
                 bt.traveller_id = api.id
                 api.source = "api+pnr"
                 _move_keys(session, traveller.id, api.id)
                 merged += 1
-            else:
-                bt.traveller_id = traveller.id
         session.flush()
         if not session.scalar(
             select(BookingTraveller.id).where(BookingTraveller.traveller_id == traveller.id)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.records import PnrPush
-from paxvet.bookings.service import StoreResult, store_push
+from paxvet.bookings.service import StoreResult, remove_unlisted, store_push
 from paxvet.ingest.edifact import Diagnostic, Message
 from paxvet.ingest.handlers import HandlerOutcome, handles
-from paxvet.ingest.models import RawMessage
+from paxvet.ingest.models import PROCESSED, RawMessage
 from paxvet.ingest.pnrgov_edifact import map_message
 from paxvet.ingest.pnrgov_xml import parse_pnrgov_xml
 
@@ -57,12 +58,69 @@ def _summary(push: PnrPush, result: StoreResult) -> dict[str, Any]:
 @handles("PNRGOV")
 def handle_pnrgov(session: Session, message: Message, raw: RawMessage) -> HandlerOutcome:
     push, diagnostics = map_message(message, raw.source)
-    # Removal of bookings a full push no longer lists needs the whole push: only a single-part push.
-    whole = message.part_number == 1 and message.part_flag == "F"
+    # Removal of bookings a full push no longer lists needs the whole push: a single-part push here, a
+    # multi-part push once its set is complete (below).
+    single = message.part_number == 1 and message.part_flag == "F"
     if push.flight is not None:
         set_ref = message.common_ref or f"{push.flight.carrier}{push.flight.number}"
         raw.part_set_key = f"{raw.sender or ''}|PNRGOV|{set_ref}"[:250]
-    return _outcome(push, diagnostics, session, raw, whole)
+    outcome = _outcome(push, diagnostics, session, raw, single)
+    if not single and not outcome.errors and outcome.flight_ids:
+        _multipart(session, message, raw, push, outcome)
+    return outcome
+
+
+def _multipart(
+    session: Session, message: Message, raw: RawMessage, push: PnrPush, outcome: HandlerOutcome
+) -> None:
+    """Parts of one push: when every part is in (1..final, latest of each), a full push marks the
+    flight's bookings no part listed as removed, and EQN (total PNRs of the push) is checked."""
+    rows = session.execute(
+        select(RawMessage.id, RawMessage.part_number, RawMessage.part_flag, RawMessage.summary)
+        .where(
+            RawMessage.part_set_key == raw.part_set_key,
+            RawMessage.status == PROCESSED,
+            RawMessage.id != raw.id,
+        )
+        .order_by(RawMessage.id)
+    ).all()
+    parts: dict[int, tuple[int, str | None, int]] = {
+        r.part_number: (r.id, r.part_flag, int((r.summary or {}).get("pnrs", 0))) for r in rows
+    }
+    parts[raw.part_number] = (raw.id, raw.part_flag, len(push.pnrs))
+    finals = [n for n, (_, flag, _) in parts.items() if flag == "F"]
+    last = max(finals) if finals else max(parts)
+    missing = sorted(set(range(1, last + 1)) - set(parts))
+    outcome.summary["parts"] = sorted(parts)
+    outcome.summary["set_complete"] = bool(finals) and not missing
+    if not outcome.summary["set_complete"]:
+        wanted = ", ".join(map(str, missing)) or "the final part"
+        outcome.diagnostics.append(
+            Diagnostic(
+                "warning",
+                f"multi-part push incomplete: waiting for part(s) {wanted}",
+                raw.source,
+                raw.interchange_ref,
+                message.ref or None,
+            )
+        )
+        return
+    total = sum(count for n, (_, _, count) in parts.items() if n <= last)
+    if push.declared_pnrs is not None and push.declared_pnrs != total:
+        outcome.diagnostics.append(
+            Diagnostic(
+                "warning",
+                f"EQN declares {push.declared_pnrs} PNRs, the push has {total}",
+                raw.source,
+                raw.interchange_ref,
+                message.ref or None,
+                tag="EQN",
+            )
+        )
+    if push.action == "full":
+        ids = [parts[n][0] for n in range(1, last + 1)]
+        flight_id = next(iter(outcome.flight_ids))
+        outcome.summary["removed_from_flight"] = remove_unlisted(session, flight_id, ids)
 
 
 @handles("xml:IATA_PNRGOV_NotifRQ")
