@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from conftest import FIXTURES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from conftest import FIXTURES
 from paxvet.ingest.models import RawMessage, ReceivedFile
 from paxvet.ingest.sensitive import redact_pnr
 from paxvet.ingest.service import receive
