@@ -248,7 +248,8 @@ class PnrgovMapper:
         comps = [*seg.element(1), *[""] * 9]
         code, text = comps[0].strip().upper(), comps[8]
         if self.s.zone == "history":
-            self._history_text(seg, f"SSR {code} {text}".strip(), sensitive_code=code)
+            whole = " ".join(":".join(c for c in e if c) for e in seg.elements)
+            self._history_text(seg, f"SSR {whole}".strip(), sensitive_code=code)
             return
         if self.s.filt.drop_ssr(code, text):
             return
