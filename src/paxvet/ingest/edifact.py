@@ -11,7 +11,10 @@ references (warnings, as the WCO guide's own examples carry them).
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -327,10 +330,10 @@ def tokenize(
             seg_line = line
             if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
                 line += body.count("\n")
-                body = body.rstrip("\r\n\t").replace("\r", "").replace("\n", "")
+                body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
         else:
             seg_line = line
-            body = piece.lstrip().rstrip("\r\n\t")
+            body = piece.lstrip().rstrip("\r\n")
             start += len(piece) - len(piece.lstrip())
         if not body:
             continue
@@ -345,6 +348,20 @@ def tokenize(
 
 # ---------------------------------------------------------------------------------------------------------
 # structure: interchanges -> groups -> messages
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Receiving a manifest allocates hundreds of thousands of small lists; the cyclic collector's repeated
+    scans of everything alive meanwhile cost a good share of the time (measured by bench/ingest.py). The
+    collector runs again as soon as the file is done."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def parse_edifact(data: bytes | str, filename: str = "") -> EdifactFile:

@@ -20,9 +20,8 @@ from sqlalchemy.orm import Session
 
 from paxvet.db import session_scope, utcnow
 from paxvet.errors import InvalidInput, NotFound
-from paxvet.ingest.edifact import Diagnostic, EdifactFile, Message, parse_edifact
+from paxvet.ingest.edifact import Diagnostic, EdifactFile, Message, parse_edifact, paused_gc
 from paxvet.ingest.handlers import HandlerOutcome, handler_for
-from paxvet.ingest.sensitive import redact_pnr
 from paxvet.ingest.models import (
     DUPLICATE,
     PROCESSED,
@@ -33,6 +32,7 @@ from paxvet.ingest.models import (
     RawMessage,
     ReceivedFile,
 )
+from paxvet.ingest.sensitive import redact_pnr
 
 
 @dataclass
@@ -87,6 +87,11 @@ def xml_root(data: bytes) -> str | None:
 
 def receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     """Store `data` (one file or payload) raw, then process every message in it."""
+    with paused_gc():  # see edifact.paused_gc: mapping a manifest allocates as much as parsing it
+        return _receive(session, data, source)
+
+
+def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     # PNR special categories (religion, health, ...) never reach storage, not even the raw store: masked
     # in place (same layout), only their count survives (see paxvet.ingest.sensitive, docs/pnr.md).
     data, _sensitive = redact_pnr(data)
