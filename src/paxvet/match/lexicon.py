@@ -10,6 +10,8 @@ import unicodedata
 from functools import cache
 from importlib import resources
 
+from anyascii import anyascii
+
 _TITLE_WORDS = """president mr mrs ms miss mx dr doctor prof professor sir dame madam mme mlle herr frau
     sr sra srta
     sheikh shaikh sheik shaykh cheikh haji hajji alhaj alhajj hajj mullah mulla maulvi maulana mawlawi mawlana
@@ -72,7 +74,11 @@ def canonical_particle(norm: str) -> str:
 
 
 def _ascii(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.strip().lower())
+    """Table words to the matcher's Latin form; Arabic-script words as the transliterator writes them."""
+    word = word.strip().lower()
+    if any("\u0600" <= c <= "\u06ff" for c in word):
+        return "".join(c for c in anyascii(word).lower() if "a" <= c <= "z")
+    decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if c.isascii() and c.isalpha())
 
 
@@ -92,6 +98,16 @@ def _variants() -> dict[str, str]:
         for word in row:
             table.setdefault(word, row[0])
     return table
+
+
+def is_known_name(canon: str) -> bool:
+    """True when `canon` is the canonical key of a line of the variant table."""
+    return canon in _canonicals()
+
+
+@cache
+def _canonicals() -> frozenset[str]:
+    return frozenset(_variants().values())
 
 
 def name_variant(norm: str) -> str | None:

@@ -106,7 +106,7 @@ _DIGRAPHS = (
     ("ks", "x"),
 )
 _SOFT_C = re.compile(r"c(?=[eiy])")
-_SKELETON_MAP = str.maketrans({"q": "k", "c": "k", "z": "s", "v": "b", "w": "b", "p": "b", "f": "b"})
+_SKELETON_MAP = str.maketrans({"q": "k", "c": "k", "z": "s", "w": "v", "p": "b"})
 _VOWELS = re.compile(r"[aeiouy]")
 _ABJAD_VOWELS = re.compile(r"[aeiouyw]")
 _DOUBLE = re.compile(r"(.)\1+")

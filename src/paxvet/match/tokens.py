@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from paxvet.match.lexicon import nickname_groups
+from paxvet.match.lexicon import is_known_name, nickname_groups
 from paxvet.match.text import Token, fold
 
 EXACT = "exact"
@@ -61,10 +61,7 @@ def _compare(a: Token, b: Token) -> tuple[float, str]:
     if a.script == "cjk" and b.script == "cjk":
         return 0.0, ""  # two different characters are two different names, however close in sound
     if (a.script in _ABJAD) != (b.script in _ABJAD):
-        # Abjad scripts omit short vowels: compare consonant skeletons only.
-        if a.skel and a.skel == b.skel:
-            return (0.9 if len(a.skel) >= 2 else 0.8), TRANSLIT
-        return _typo(a.skel, b.skel, TRANSLIT, floor=3)
+        return _abjad(a, b) if a.script in _ABJAD else _abjad(b, a)
     best = _typo(a.norm, b.norm, TYPO)
     if best[0] == 0.0 and max(len(a.norm), len(b.norm)) <= 3 and a.skel == b.skel and a.skel:
         best = (0.7, PHONETIC)  # short syllables differing only in vowels: Jong Un / Jong On
@@ -75,6 +72,23 @@ def _compare(a: Token, b: Token) -> tuple[float, str]:
     if best[0] == 0.0:
         best = _initial_or_truncated(a, b)
     return best
+
+
+def _abjad(written: Token, latin: Token) -> tuple[float, str]:
+    """Arabic/Hebrew script omits short vowels: compare consonant skeletons, trusting long ones more.
+
+    Names both in the variant table are compared by their canonical key only (محمد is Muhammad, not
+    Mahmud, although both have the consonants m-h-m-d); a Latin name starting with a consonant needs the
+    written one to start with a consonant too (آيناز is not Nazih)."""
+    if is_known_name(written.canon) and is_known_name(latin.canon):
+        return 0.0, ""
+    if latin.norm[0] not in "aeiouy" and written.norm[0] in "aeiouy":
+        return 0.0, ""
+    if not written.skel or written.skel != latin.skel:
+        if min(len(written.skel), len(latin.skel)) >= 4:
+            return _typo(written.skel, latin.skel, TRANSLIT, floor=4)
+        return 0.0, ""
+    return {1: 0.6, 2: 0.75}.get(len(written.skel), 0.9), TRANSLIT
 
 
 def _phonetic(a: Token, b: Token) -> bool:
