@@ -24,6 +24,7 @@ from paxvet.documents.numbers import folded_document_number
 from paxvet.errors import InvalidInput, NotFound, Problem
 from paxvet.match.records import PersonRecord
 from paxvet.watchlists.importers import parse_source
+from paxvet.watchlists.importers.base import paused_gc
 from paxvet.watchlists.models import (
     CATEGORIES,
     SEVERITIES,
@@ -134,7 +135,8 @@ def load_list(
     )
     session.add(version)
     session.flush()
-    added, changed, removed, unchanged = _apply(session, watchlist.id, version.id, parsed.entries)
+    with paused_gc():
+        added, changed, removed, unchanged = _apply(session, watchlist.id, version.id, parsed.entries)
     version.entry_count, version.added, version.changed, version.removed = (
         len(parsed.entries),
         added,
@@ -275,8 +277,9 @@ def _apply(
             unchanged += 1
     removed_ids = [row.id for row in stored.values() if row.removed_in_version_id is None]
     changes += _previous_records(session, version_id, changed_ids)
+    connection = session.connection()  # Core executemany: no ORM bookkeeping per row
     for chunk in _chunks(new_rows):
-        session.execute(insert(WatchlistEntry), chunk)
+        connection.execute(insert(WatchlistEntry), chunk)
     for batch in (updates, relisted):  # one key set per batch
         for chunk in _chunks(batch):
             session.execute(update(WatchlistEntry), chunk)
@@ -298,7 +301,7 @@ def _apply(
     ]
     changes += [{"version_id": version_id, "entry_id": i, "change": "removed"} for i in removed_ids]
     for chunk in _chunks(changes):
-        session.execute(insert(WatchlistEntryChange), [{"previous_record": None, **c} for c in chunk])
+        connection.execute(insert(WatchlistEntryChange), [{"previous_record": None, **c} for c in chunk])
     return len(new_rows) + len(reactivated), len(changed_ids), len(removed_ids), unchanged
 
 
@@ -405,7 +408,8 @@ def screening_entries(session: Session, list_names: Iterable[str] | None = None)
     cached = _SCREENING_CACHE.get(key)
     if cached is not None and cached[0] == state:
         return list(cached[1])
-    entries = [_screening_entry(row) for row in _active_rows(session, "person", names)]
+    with paused_gc():
+        entries = [_screening_entry(row) for row in _active_rows(session, "person", names)]
     _SCREENING_CACHE[key] = (state, tuple(entries))
     return entries
 

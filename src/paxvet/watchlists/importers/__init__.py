@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from paxvet.errors import InvalidInput
-from paxvet.watchlists.importers.base import ParsedList
+from paxvet.watchlists.importers.base import ParsedList, paused_gc
 
 # CLI format name -> module in this package. The names are stable: agencies script against them.
 FORMATS: dict[str, str] = {
@@ -33,7 +33,9 @@ def parser_for(fmt: str) -> Callable[[Path], ParsedList]:
 
 
 def parse_source(fmt: str, path: Path) -> ParsedList:
-    return parser_for(fmt)(path)
+    parse = parser_for(fmt)
+    with paused_gc():
+        return parse(path)
 
 
 __all__ = ["FORMATS", "ParsedList", "parse_source", "parser_for"]
