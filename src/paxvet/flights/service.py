@@ -251,12 +251,7 @@ def _upsert_travellers(
             new_people.append(t)
     new_ids: list[int] = []
     if new_rows:
-        table = Traveller.__table__  # Core insertmanyvalues: much faster than the ORM bulk path
-        returned = session.execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
-            new_rows,
-        )
-        new_ids = [r[0] for r in returned]
+        new_ids = _insert_travellers(session, flight.id, new_rows)
     if updates:
         session.execute(update(Traveller), [row for row, _ in updates.values()])
         session.execute(delete(TravelDocument).where(TravelDocument.traveller_id.in_(list(updates))))
@@ -264,6 +259,21 @@ def _upsert_travellers(
     _insert_documents(session, people, flight.flight_date)
     result.traveller_ids = [i for i, _ in people]
     result.created, result.updated = len(new_ids), len(updates)
+
+
+def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, Any]]) -> list[int]:
+    """Plain executemany (the driver's fast path; INSERT ... RETURNING row batches measured 3x slower on
+    SQLite), then one SELECT for the new ids by their unique (flight, identity key)."""
+    session.execute(insert(Traveller.__table__), rows)  # type: ignore[arg-type]
+    keys = [row["identity_key"] for row in rows]
+    found: dict[str, int] = {}
+    for start in range(0, len(keys), 900):  # stay under every backend's bound-parameter limit
+        chunk = keys[start : start + 900]
+        query = select(Traveller.identity_key, Traveller.id).where(
+            Traveller.flight_id == flight_id, Traveller.identity_key.in_(chunk)
+        )
+        found.update((key, traveller_id) for key, traveller_id in session.execute(query))
+    return [found[key] for key in keys]
 
 
 def _insert_documents(session: Session, people: list[tuple[int, TravellerData]], arrival: date) -> None:
