@@ -443,7 +443,16 @@ def _lists_state(session: Session) -> tuple[Any, ...]:
         .outerjoin(WatchlistVersion, WatchlistVersion.id == newest.c.version_id)
         .order_by(Watchlist.id)
     )
-    return tuple(tuple(row) for row in rows)
+    # Entries written by other means than load_list (tests, repairs) still invalidate: one scan of the index.
+    totals = session.execute(
+        select(
+            func.count(WatchlistEntry.id),
+            func.max(WatchlistEntry.id),
+            func.max(WatchlistEntry.changed_in_version_id),
+            func.max(WatchlistEntry.removed_in_version_id),
+        )
+    ).one()
+    return (*(tuple(row) for row in rows), tuple(totals))
 
 
 def document_entries(session: Session) -> dict[str, ScreeningEntry]:
