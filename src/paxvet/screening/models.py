@@ -81,6 +81,7 @@ class ScreeningRun(Base):
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     duration_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     travellers_covered: Mapped[int] = mapped_column(Integer, default=0)
+    travellers_scored: Mapped[int] = mapped_column(Integer, default=0)
     entries_screened: Mapped[int] = mapped_column(Integer, default=0)
     new_hits: Mapped[int] = mapped_column(Integer, default=0)
     updated_hits: Mapped[int] = mapped_column(Integer, default=0)
@@ -99,3 +100,15 @@ class ScreeningMark(Base):
     )
     message_id: Mapped[int] = mapped_column(Integer, default=0)
     screened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class TravellerNameKey(Base):
+    """Name and document keys of each screened traveller, so retro-screening finds the few travellers who
+    share a key with a list's new entries without reading every traveller in the window."""
+
+    __tablename__ = "traveller_name_key"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    traveller_id: Mapped[int] = mapped_column(
+        ForeignKey("traveller.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

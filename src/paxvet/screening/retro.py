@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from paxvet.notify.base import Notifier
 from paxvet.screening.hits import Finding, HitWriter
 from paxvet.screening.lists import ListSet
 from paxvet.screening.models import Hit, ScreeningRun
+from paxvet.screening.namekeys import candidate_travellers
 from paxvet.screening.service import (
     ScreeningReport,
     finish,
@@ -30,7 +31,7 @@ from paxvet.screening.service import (
     notify_written,
     screen_travellers,
 )
-from paxvet.screening.travellers import TravellerView, chunks, travellers_arriving
+from paxvet.screening.travellers import TravellerView, chunks, load_travellers
 from paxvet.settings import get_settings
 from paxvet.watchlists.models import Watchlist, WatchlistVersion
 from paxvet.watchlists.service import document_entries, screening_entries, version_delta
@@ -64,6 +65,15 @@ def window(now: datetime | None = None) -> tuple[datetime, datetime]:
         now - timedelta(hours=settings.retro_window_behind_hours),
         now + timedelta(hours=settings.retro_window_ahead_hours),
     )
+
+
+def travellers_in_window(session: Session, start: datetime, end: datetime) -> int:
+    stmt = (
+        select(func.count(Traveller.id))
+        .join(Flight, Flight.id == Traveller.flight_id)
+        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+    )
+    return int(session.scalar(stmt) or 0)
 
 
 def delta_lists(session: Session, version: WatchlistVersion, entry_ids: set[int]) -> ListSet:
@@ -111,12 +121,15 @@ def rescreen(
         in_scope = {f"entry:{i}" for i in screened}.__contains__
         writer = HitWriter(session, run.id, now)
         start, end = window(now)
-        for batch in travellers_arriving(session, start, end):
+        report.travellers = travellers_in_window(session, start, end)
+        records = [e.record for e in lists.entries] + [e.record for e in lists.documents.values()]
+        candidates = load_travellers(session, candidate_travellers(session, records, start, end))
+        for batch in chunks(candidates):
             findings = [f for t in batch for f in findings_for_delta(t, lists)]
             written = writer.write(batch, findings, in_scope)
             report.add(written)
             report.hit_ids += [h.id for h in written.new + written.updated]
-            report.travellers += len(batch)
+            report.scored += len(batch)
             report.notified += notify_written(written, notifier)
     return finish(run, report, started)
 

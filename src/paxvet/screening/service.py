@@ -23,6 +23,7 @@ from paxvet.notify.base import Notifier
 from paxvet.screening.hits import Finding, HitWriter, WriteResult
 from paxvet.screening.lists import ListSet, active_lists
 from paxvet.screening.models import ScreeningMark, ScreeningRun
+from paxvet.screening.namekeys import store_keys
 from paxvet.screening.travellers import TravellerView, chunks, load_travellers
 
 if TYPE_CHECKING:
@@ -35,7 +36,8 @@ FINDING_SEVERITY = {"error": "medium", "warning": "low", "info": "low"}
 class ScreeningReport:
     kind: str
     run_id: int | None = None
-    travellers: int = 0
+    travellers: int = 0  # covered: every traveller screened, or (retro) every traveller in the window
+    scored: int = 0  # given to the matcher (retro: only those sharing a key with the delta)
     entries: int = 0
     new_hits: int = 0
     updated_hits: int = 0
@@ -168,9 +170,11 @@ def screen_travellers(
         report.add(written)
         report.hit_ids += [h.id for h in written.new + written.updated]
         report.travellers += len(batch)
+        report.scored += len(batch)
         if notify:
             report.notified += notify_written(written, notifier)
     mark_screened(session, views, writer.now)
+    store_keys(session, views)
     return finish(run, report, started)
 
 
@@ -184,6 +188,7 @@ def finish(run: ScreeningRun, report: ScreeningReport, started: float) -> Screen
     report.seconds = round(time.perf_counter() - started, 3)
     run.duration_seconds = report.seconds
     run.travellers_covered = report.travellers
+    run.travellers_scored = report.scored
     run.entries_screened = report.entries
     run.new_hits = report.new_hits
     run.updated_hits = report.updated_hits

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:14:27.277352
+Create Date: 2026-11-28 14:28:39.400147
 """
 
 from collections.abc import Sequence
@@ -372,6 +372,7 @@ def upgrade() -> None:
     sa.Column('started_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('duration_seconds', sa.Float(), nullable=False),
     sa.Column('travellers_covered', sa.Integer(), nullable=False),
+    sa.Column('travellers_scored', sa.Integer(), nullable=False),
     sa.Column('entries_screened', sa.Integer(), nullable=False),
     sa.Column('new_hits', sa.Integer(), nullable=False),
     sa.Column('updated_hits', sa.Integer(), nullable=False),
@@ -397,6 +398,15 @@ def upgrade() -> None:
     with op.batch_alter_table('travel_document', schema=None) as batch_op:
         batch_op.create_index('ix_travel_document_lookup', ['number_normalized', 'issuing_country'], unique=False)
         batch_op.create_index(batch_op.f('ix_travel_document_traveller_id'), ['traveller_id'], unique=False)
+
+    op.create_table('traveller_name_key',
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.Column('traveller_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_traveller_name_key_traveller_id_traveller'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('key', 'traveller_id', name=op.f('pk_traveller_name_key'))
+    )
+    with op.batch_alter_table('traveller_name_key', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_traveller_name_key_traveller_id'), ['traveller_id'], unique=False)
 
     op.create_table('watchlist_entry',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -746,6 +756,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_watchlist_entry_active')
 
     op.drop_table('watchlist_entry')
+    with op.batch_alter_table('traveller_name_key', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_traveller_name_key_traveller_id'))
+
+    op.drop_table('traveller_name_key')
     with op.batch_alter_table('travel_document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_travel_document_traveller_id'))
         batch_op.drop_index('ix_travel_document_lookup')

@@ -1,0 +1,323 @@
+"""Pipeline benchmark: raw PAXLST bytes to stored hits, and retro-screening after a list change.
+
+    .venv/bin/python bench/pipeline.py [--flights 1000] [--travellers 250] [--new-entries 1000] [--days 7]
+
+1. Every real list under ../shared/data/watchlists is loaded (skipped cleanly when absent), plus a small
+   lost/stolen document list.
+2. Live: one synthetic day of PAXLST files (`paxvet.synth.synth_day` when it exists, else the ingest
+   benchmark's built-in generator) goes through `ingest.service.receive` and
+   `screening.service.screen_after_ingest`, one transaction per file, one core, SQLite. Reported:
+   travellers/s end to end, split into ingest and screening; side by side with a brute-force baseline
+   (every traveller scored against every entry with `score_pair`, measured on a sample) and GTAS's
+   published 4-6.5 passengers/s per thread.
+3. Retro: the day is cloned into `--days` days of arrivals around now; a new list version adding
+   `--new-entries` people (ten of them travellers already stored) is loaded, then `retro.rescreen` runs over
+   the window (24 h behind, 72 h ahead). Reported: travellers covered, new hits, seconds.
+Goals (issue 4): >= 2,000 travellers/s end to end; retro-screening <= 5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import logging
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy.engine import Engine
+
+from paxvet.db import make_engine, migrate, session_scope, utcnow
+from paxvet.flights.models import Flight, TravelDocument, Traveller
+from paxvet.screening.models import Hit, TravellerNameKey
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "watchlists"
+REAL_LISTS = [
+    ("ofac-csv", "us_ofac_sdn_2024-05", "OFAC-SDN"),
+    ("ofac-cons-csv", "us_ofac_nonsdn_consolidated", "OFAC-CONS"),
+    ("un-xml", "un_consolidated_2026-02/UN_consolidated.xml", "UN-CONSOLIDATED"),
+    ("uk-csv", "uk_sanctions_list_2026-05_derived", "UK-SANCTIONS"),
+    ("csl-csv", "us_csl_2023-11/csl.csv", "US-CSL"),
+]
+GIVEN = [
+    "ALEJANDRO",
+    "BEATRIZ",
+    "CARMEN",
+    "DANIEL",
+    "ESTELA",
+    "FERNANDO",
+    "GABRIELA",
+    "HUGO",
+    "IRENE",
+    "JAVIER",
+]
+FAMILY = ["ARELLANO", "BARRAZA", "CISNEROS", "DELGADO", "ESPINOZA", "FUENTES", "GALLARDO", "IBARRA", "JUAREZ"]
+
+
+def synthetic_day(flights: int, travellers: int) -> tuple[list[bytes], str]:
+    try:
+        from paxvet.synth import synth_day  # type: ignore[attr-defined]
+    except ImportError:
+        sys.path.insert(0, str(Path(__file__).parent))
+        from ingest import builtin_day  # the ingest benchmark's generator
+
+        return builtin_day(
+            flights, travellers
+        ), "bench/ingest.py built-in generator (no paxvet.synth.synth_day)"
+    day = synth_day(flights=flights, travellers=travellers)
+    files = getattr(day, "paxlst", None) or getattr(day, "files", None) or day
+    return [f if isinstance(f, bytes) else str(f).encode() for f in files], "paxvet.synth.synth_day"
+
+
+def load_lists(engine: Engine, tmp: Path) -> list[tuple[str, int, float]]:
+    from paxvet.watchlists.service import load_list
+
+    loaded = []
+    documents = tmp / "lost.csv"
+    with documents.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_id", "document_number", "issuing_country", "status"])
+        for i in range(2000):
+            writer.writerow([f"LS-{i}", f"L{i:08d}", "MEX", "stolen"])
+    sources = [("documents-csv", documents, "LOST-STOLEN")]
+    if SHARED.exists():
+        sources += [(fmt, SHARED / rel, name) for fmt, rel, name in REAL_LISTS if (SHARED / rel).exists()]
+    else:
+        print(f"({SHARED} is absent: real lists skipped)")
+    for fmt, path, name in sources:
+        started = time.perf_counter()
+        with session_scope(engine) as session:
+            report = load_list(session, fmt, path, name, owner="BENCH")
+        loaded.append((name, report.entries, time.perf_counter() - started))
+    return loaded
+
+
+def live(engine: Engine, files: list[bytes]) -> dict[str, float]:
+    from paxvet.ingest.service import receive
+    from paxvet.screening.lists import active_lists
+    from paxvet.screening.service import screen_after_ingest
+
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        entries = len(active_lists(session).entries)
+    build = time.perf_counter() - started
+    ingest_s = screen_s = 0.0
+    travellers = 0
+    started = time.perf_counter()
+    for i, data in enumerate(files):
+        with session_scope(engine) as session:
+            t0 = time.perf_counter()
+            result = receive(session, data, f"bench/{i}.edi")
+            t1 = time.perf_counter()
+            screen_after_ingest(session, result)
+            t2 = time.perf_counter()
+        ingest_s += t1 - t0
+        screen_s += t2 - t1
+        travellers += len(result.traveller_ids)
+    total = time.perf_counter() - started
+    with session_scope(engine) as session:
+        hits = session.scalar(select(func.count()).select_from(Hit)) or 0
+    return {
+        "entries": entries,
+        "build": build,
+        "total": total,
+        "ingest": ingest_s,
+        "screen": screen_s,
+        "travellers": travellers,
+        "hits": hits,
+    }
+
+
+def brute_force_rate(engine: Engine, sample: int = 20) -> float:
+    """Travellers/s when every traveller is scored against every entry (no candidate index)."""
+    from paxvet.match import score_pair
+    from paxvet.screening.travellers import load_travellers
+    from paxvet.watchlists.service import screening_entries
+
+    with session_scope(engine) as session:
+        entries = [e.record for e in screening_entries(session)]
+        ids = list(session.scalars(select(Traveller.id).order_by(Traveller.id).limit(sample)))
+        views = load_travellers(session, ids)
+    started = time.perf_counter()
+    for view in views:
+        record = view.person_record()
+        for entry in entries:
+            score_pair(record, entry)
+    return len(views) / (time.perf_counter() - started)
+
+
+def spread_over_days(engine: Engine, days: int) -> int:
+    """Clone the stored day into `days` days of arrivals centred on now; return the traveller count."""
+    with session_scope(engine) as session:
+        base_ids = list(session.scalars(select(Flight.id).order_by(Flight.id)))
+        top_flight = max(base_ids)
+        top_traveller = session.scalar(select(func.max(Traveller.id))) or 0
+        top_document = session.scalar(select(func.max(TravelDocument.id))) or 0
+        for day in range(1, days):
+            _clone(session, day, (top_flight, top_traveller, top_document))
+        start = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(days=days // 2)
+        per_day = len(base_ids)
+        rows = []
+        for day in range(days):
+            for i, flight_id in enumerate(base_ids):
+                arrival = start + timedelta(days=day, minutes=i * 1440 // per_day)
+                rows.append({"id": flight_id + day * top_flight, "scheduled_arrival_utc": arrival})
+        session.execute(update(Flight), rows)  # bulk UPDATE by primary key
+        return int(session.scalar(select(func.count()).select_from(Traveller)) or 0)
+
+
+def _clone(session: Any, day: int, tops: tuple[int, int, int]) -> None:
+    flight_off, traveller_off, document_off = (top * day for top in tops)
+    copy_columns = {
+        Flight: {
+            "id": Flight.id + flight_off,
+            "flight_date": literal(date(2030, 1, 1) + timedelta(days=day)),
+        },
+        Traveller: {"id": Traveller.id + traveller_off, "flight_id": Traveller.flight_id + flight_off},
+        TravelDocument: {
+            "id": TravelDocument.id + document_off,
+            "traveller_id": TravelDocument.traveller_id + traveller_off,
+        },
+    }
+    for model, changed in copy_columns.items():
+        table = model.__table__  # type: ignore[attr-defined]
+        names = [c.name for c in table.columns]
+        exprs = [changed.get(n, table.c[n]) for n in names]
+        source = select(*exprs).where(table.c.id <= (tops[list(copy_columns).index(model)]))
+        session.execute(insert(table).from_select(names, source))
+    # the keys live screening stored for the originals, as it would have for these travellers
+    keys = select(TravellerNameKey.key, TravellerNameKey.traveller_id + traveller_off).where(
+        TravellerNameKey.traveller_id <= tops[1]
+    )
+    session.execute(insert(TravellerNameKey).from_select(["key", "traveller_id"], keys))
+
+
+def retro(engine: Engine, tmp: Path, new_entries: int) -> dict[str, float]:
+    from paxvet.screening.retro import rescreen
+    from paxvet.watchlists.service import load_list
+
+    rng = random.Random(7)
+    with session_scope(engine) as session:
+        planted = session.execute(
+            select(Traveller.surname, Traveller.given_names, Traveller.date_of_birth)
+            .join(Flight, Flight.id == Traveller.flight_id)
+            .where(
+                Flight.scheduled_arrival_utc >= utcnow(),
+                Flight.scheduled_arrival_utc <= utcnow() + timedelta(hours=48),
+            )
+            .order_by(Traveller.id)
+            .limit(10)
+        ).all()
+    path = tmp / "new_wanted.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["source_id", "given_names", "surname", "dates_of_birth", "gender"])
+        for i, (surname, given, dob) in enumerate(planted):
+            writer.writerow([f"NEW-{i}", given, surname, dob.isoformat() if dob else "", ""])
+        for i in range(len(planted), new_entries):
+            name = f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}"
+            dob = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
+            writer.writerow(
+                [f"NEW-{i}", f"{rng.choice(GIVEN)} {rng.choice(GIVEN)}", name, dob.isoformat(), "M"]
+            )
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        version = load_list(session, "paxvet-csv", path, "BENCH-NEW-WANTED", owner="BENCH").version_id
+    load_s = time.perf_counter() - started
+    started = time.perf_counter()
+    with session_scope(engine) as session:
+        report = rescreen(session, version)
+    return {
+        "load": load_s,
+        "seconds": time.perf_counter() - started,
+        "travellers": report.travellers,
+        "scored": report.scored,
+        "new_hits": report.new_hits,
+        "entries": report.entries,
+    }
+
+
+def row(label: str, seconds: str, travellers: str, rate: str, note: str = "") -> str:
+    return f"| {label:<44} | {seconds:>9} | {travellers:>11} | {rate:>13} | {note}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--flights", type=int, default=1000)
+    parser.add_argument("--travellers", type=int, default=250, help="per flight")
+    parser.add_argument("--new-entries", type=int, default=1000)
+    parser.add_argument("--days", type=int, default=7, help="days of arrivals for retro-screening")
+    args = parser.parse_args(argv)
+    logging.getLogger("paxvet.notify").setLevel(logging.ERROR)  # the log notifier would flood the table
+    files, origin = synthetic_day(args.flights, args.travellers)
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        engine = make_engine(f"sqlite:///{tmp}/bench.sqlite3")
+        migrate(engine)
+        lists = load_lists(engine, tmp)
+        print(
+            f"{args.flights} flights x {args.travellers} travellers from {origin}; "
+            f"Python {sys.version.split()[0]}"
+        )
+        print("lists: " + ", ".join(f"{n} {e:,} ({s:.1f} s)" for n, e, s in lists))
+        result = live(engine, files)
+        brute = brute_force_rate(engine)
+        spread = spread_over_days(engine, args.days)
+        back = retro(engine, tmp, args.new_entries)
+        engine.dispose()
+    n = result["travellers"]
+    print(
+        f"\nscreener over {result['entries']:,.0f} person entries built in {result['build']:.1f} s "
+        "(once, cached by list versions)"
+    )
+    print(row("step", "seconds", "travellers", "travellers/s", "note"))
+    print("|" + "-" * 46 + "|" + "-" * 11 + "|" + "-" * 13 + "|" + "-" * 15 + "|------")
+    print(
+        row(
+            "end to end: PAXLST bytes -> stored hits",
+            f"{result['total']:.1f}",
+            f"{n:,.0f}",
+            f"{n / result['total']:,.0f}",
+            f"goal >= 2,000; {result['hits']:,.0f} hits",
+        )
+    )
+    print(
+        row(
+            "  of which ingest (receive)",
+            f"{result['ingest']:.1f}",
+            f"{n:,.0f}",
+            f"{n / result['ingest']:,.0f}",
+        )
+    )
+    print(row("  of which screening", f"{result['screen']:.1f}", f"{n:,.0f}", f"{n / result['screen']:,.0f}"))
+    print(
+        row(
+            "baseline: brute-force score_pair, all entries",
+            "",
+            "20 sampled",
+            f"{brute:,.1f}",
+            "measured here",
+        )
+    )
+    print(row("baseline: GTAS fuzzy matcher (per thread)", "", "", "4-6.5", "published (issue #1138)"))
+    print(
+        row(
+            f"retro: {back['entries']:,.0f} new entries vs {args.days} days",
+            f"{back['seconds']:.2f}",
+            f"{back['travellers']:,.0f}",
+            f"{back['travellers'] / back['seconds']:,.0f}",
+            f"goal <= 5 s; {back['new_hits']:,.0f} new hits; {back['scored']:,.0f} scored; "
+            f"{spread:,} stored over {args.days} days; list load {back['load']:.1f} s",
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Blocking keys kept in the database, so retro-screening reads only the travellers worth scoring.
+
+Live screening stores, for every traveller, the matcher's spelling-variant key ("c:") and consonant
+skeleton ("s:") of each significant name token, and the folded number of each document ("doc:"). When a
+list version adds entries, the entries' keys are looked up in that table: a traveller sharing a rare key
+(or two common ones) with a new entry is screened against the delta with the real Screener, which applies
+its own, stricter candidate rules and the full scorer. A million travellers in the window cost a few index
+range scans instead of a million Python records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, and_, delete, func, insert, select
+from sqlalchemy.orm import Session, aliased
+
+from paxvet.documents.numbers import folded_document_number
+from paxvet.flights.models import Flight, Traveller
+from paxvet.match.index import significant
+from paxvet.match.records import PersonRecord
+from paxvet.match.score import prepared_names
+from paxvet.screening.models import TravellerNameKey
+from paxvet.screening.travellers import TravellerView, chunks
+
+COMMON_FLOOR = 5000  # a key on more travellers than this (or 1 % of them) is 'common'
+MIN_DOCUMENT = 5  # the matcher ignores shorter document numbers
+
+
+def token_key_sets(record: PersonRecord) -> list[set[str]]:
+    """One key set per significant name token: its variant key and its consonant skeleton."""
+    sets = []
+    for token in significant(prepared_names(record)):
+        keys = {("c:" + token.canon)[:64]}
+        if len(token.skel) >= 2:
+            keys.add(("s:" + token.skel)[:64])
+        sets.append(keys)
+    return sets
+
+
+def document_keys(record: PersonRecord) -> set[str]:
+    folded = (folded_document_number(d.number) for d in record.documents)
+    return {("doc:" + f)[:64] for f in folded if len(f) >= MIN_DOCUMENT}
+
+
+def traveller_keys(view: TravellerView) -> set[str]:
+    record = view.person_record()
+    keys = document_keys(record)
+    for token_keys in token_key_sets(record):
+        keys |= token_keys
+    return keys
+
+
+def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
+    """Replace the stored keys of these travellers (a later push may change a name)."""
+    for batch in chunks(list(views)):
+        ids = [v.id for v in batch]
+        session.execute(delete(TravellerNameKey).where(TravellerNameKey.traveller_id.in_(ids)))
+        rows = [{"key": k, "traveller_id": v.id} for v in batch for k in traveller_keys(v)]
+        if rows:
+            session.execute(insert(TravellerNameKey), rows)
+
+
+def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for chunk in chunks(sorted(set(keys))):
+        stmt = (
+            select(TravellerNameKey.key, func.count())
+            .where(TravellerNameKey.key.in_(chunk))
+            .group_by(TravellerNameKey.key)
+        )
+        counts.update({key: int(n) for key, n in session.execute(stmt)})
+    return counts
+
+
+def _in_window(stmt: Select[int], start: datetime, end: datetime) -> Select[int]:
+    return (
+        stmt.join(Traveller, Traveller.id == TravellerNameKey.traveller_id)
+        .join(Flight, Flight.id == Traveller.flight_id)
+        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+    )
+
+
+def candidate_travellers(
+    session: Session, entries: Sequence[PersonRecord], start: datetime, end: datetime
+) -> set[int]:
+    """Travellers arriving between start and end who share a rare key (or two common ones) with an entry."""
+    per_entry = [(token_key_sets(e), document_keys(e)) for e in entries]
+    every_key = {k for sets, docs in per_entry for s in [*sets, docs] for k in s}
+    counts = _counts(session, every_key)
+    total = session.scalar(select(func.count(func.distinct(TravellerNameKey.traveller_id)))) or 0
+    common = max(COMMON_FLOOR, total // 100)
+    direct: set[str] = set()
+    pairs: set[tuple[str, str]] = set()
+    for sets, docs in per_entry:
+        direct |= {k for k in docs if k in counts}
+        present = [min((k for k in s if k in counts), key=lambda k: counts[k], default=None) for s in sets]
+        keys = sorted((k for k in present if k is not None), key=lambda k: counts[k])
+        if not keys:
+            continue
+        rare = [k for k in keys if counts[k] <= common]
+        if rare:
+            direct.update(rare)
+        elif len(sets) == 1:
+            direct.add(keys[0])  # a one-word name: its only key, however common
+        elif len(keys) >= 2:
+            pairs.add((keys[0], keys[1]))
+    found: set[int] = set()
+    for chunk in chunks(sorted(direct)):
+        stmt = select(TravellerNameKey.traveller_id).where(TravellerNameKey.key.in_(chunk))
+        found.update(session.scalars(_in_window(stmt, start, end)))
+    other = aliased(TravellerNameKey)
+    for first, second in pairs:
+        stmt = (
+            select(TravellerNameKey.traveller_id)
+            .join(other, and_(other.traveller_id == TravellerNameKey.traveller_id, other.key == second))
+            .where(TravellerNameKey.key == first)
+        )
+        found.update(session.scalars(_in_window(stmt, start, end)))
+    return found
