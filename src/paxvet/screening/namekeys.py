@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import Select, and_, delete, func, insert, select
+from sqlalchemy import Select, Table, and_, delete, func, insert, select
 from sqlalchemy.orm import Session, aliased
 
 from paxvet.documents.numbers import folded_document_number
@@ -59,7 +60,7 @@ def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
         session.execute(delete(TravellerNameKey).where(TravellerNameKey.traveller_id.in_(ids)))
         rows = [{"key": k, "traveller_id": v.id} for v in batch for k in traveller_keys(v)]
         if rows:
-            session.execute(insert(TravellerNameKey), rows)
+            session.execute(insert(cast(Table, TravellerNameKey.__table__)), rows)  # Core: no ORM bookkeeping
 
 
 def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:

@@ -12,9 +12,9 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
@@ -203,7 +203,7 @@ def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime
         ids = [v.id for v in batch]
         session.execute(delete(ScreeningMark).where(ScreeningMark.traveller_id.in_(ids)))
         session.execute(
-            insert(ScreeningMark),
+            insert(cast(Table, ScreeningMark.__table__)),
             [{"traveller_id": v.id, "message_id": v.last_message_id or 0, "screened_at": at} for v in batch],
         )
 
