@@ -55,7 +55,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     data = tmp_path_factory.mktemp("browser")
     engine = make_engine(f"sqlite:///{data / 'paxvet.sqlite3'}")
     migrate(engine)
-    seeded = seed(engine)
+    seeded = seed(engine, data)
     seed_more_flights(engine)
     app = create_app(engine, Settings(data_dir=data, login_rate_per_minute=100))
     port = _free_port()
@@ -135,7 +135,7 @@ def test_flights_manifest_traveller_explanation(officer: Officer) -> None:
     officer.shot("flights")
     page.get_by_role("link", name="AM645").click()
     page.wait_for_url(re.compile(rf".*/flights/{seeded.flight_id}$"))
-    assert page.locator("tr.has-hit").count() == 2
+    assert page.locator("tr.has-hit").count() == 3  # Juan and the two hostile names; not John (US-CBP)
     officer.shot("manifest")
     page.get_by_role("link", name="PEREZ GARCIA, JUAN").click()
     page.wait_for_url(re.compile(rf".*/travellers/{seeded.traveller_id}$"))

@@ -31,8 +31,8 @@ def test_flights_page_lists_arrivals_with_open_hits_by_severity(web: Web) -> Non
     assert page.status_code == 200
     assert "AM645" in page.text
     assert "CST" in page.text  # Mexico City local time, zone named
-    assert "high: 1" in page.text and "medium: 1" in page.text
-    assert "critical" not in page.text.split("<tbody>")[1]  # US-CBP's critical hit is not MX-INM's to see
+    # MX-INM sees Juan's and the two hostile travellers' hits and the document finding, not John's US-CBP hit
+    assert "high: 3" in page.text and "medium: 1" in page.text
     assert "AM645" not in web.client.get("/flights?airport=CUN").text
 
 
@@ -40,7 +40,7 @@ def test_manifest_flags_travellers_with_hits(web: Web) -> None:
     web.login("ana")
     page = web.client.get(f"/flights/{web.seeded.flight_id}")
     assert page.status_code == 200
-    assert page.text.count('class="has-hit"') == 2  # Juan and one hostile name; John's hit is US-CBP's
+    assert page.text.count('class="has-hit"') == 3  # Juan and the hostile names; John's hit is US-CBP's
 
 
 def test_traveller_page_shows_explanation_side_by_side_and_is_audited(web: Web) -> None:
@@ -224,3 +224,56 @@ def test_watchlists_show_own_agency_lists_versions_and_search(web: Web) -> None:
     detail = web.client.get(f"/watchlists/{web.seeded.mx_list_id}?q=perez")
     assert "JUAN PEREZ GARCIA" in detail.text and "Upload a new version" in detail.text
     assert web.client.get(f"/watchlists/{web.seeded.us_list_id}").status_code == 404
+
+
+def test_analyst_uploads_a_new_list_version_and_sees_its_report(web: Web, tmp_path: Path) -> None:
+    from fixtures.web.seed_web import MX_LIST
+
+    csrf = web.login("carla")
+    url = f"/watchlists/{web.seeded.mx_list_id}/versions"
+    good = MX_LIST + "MX-3,ROSA MARIA LUNA,1969,MEX,F,W-3,fraude\n"
+    page = web.client.post(
+        url, data={"fmt": "paxvet-csv", "csrf_token": csrf}, files={"file": ("v2.csv", good)}
+    )
+    assert page.status_code == 201, page.text
+    assert "Version loaded" in page.text and "<dt>Added</dt><dd>1</dd>" in page.text
+    detail = web.client.get(f"/watchlists/{web.seeded.mx_list_id}")
+    assert "ROSA MARIA LUNA" in detail.text
+    bad = "source_id,full_name,dates_of_birth\nMX-9,,not-a-date\n"
+    refused = web.client.post(
+        url, data={"fmt": "paxvet-csv", "csrf_token": csrf}, files={"file": ("bad.csv", bad)}
+    )
+    assert refused.status_code == 400
+    assert "<code>" in refused.text  # each problem with its location
+    loads = _events(web, "watchlist:version:loaded")
+    assert loads[-1].actor == "carla", "a list change is audited with who made it"
+
+
+def test_officer_cannot_upload_lists(web: Web) -> None:
+    csrf = web.login("ana")
+    response = web.client.post(
+        f"/watchlists/{web.seeded.mx_list_id}/versions",
+        data={"fmt": "paxvet-csv", "csrf_token": csrf},
+        files={"file": ("v.csv", "source_id,full_name\nX,Y\n")},
+    )
+    assert response.status_code == 403
+
+
+def test_quarantine_lists_located_problems_and_replays(web: Web) -> None:
+    from paxvet.ingest.service import receive
+
+    with session_scope(web.engine) as s:
+        result = receive(
+            s, b"UNA:+.? 'UNB+UNOA:4+AIR+MEX+260101:1200+1'UNH+1+PAXLST:D:05B:UN:IATA'BGM+745'", "t"
+        )
+        message_id = result.messages[0].message_id
+    csrf = web.login("carla")
+    listing = web.client.get("/quarantine")
+    assert f'href="/quarantine/{message_id}"' in listing.text
+    page = web.client.get(f"/quarantine/{message_id}")
+    assert "Replay this message" in page.text and "<code>" in page.text
+    replayed = web.client.post(
+        f"/quarantine/{message_id}/replay", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert replayed.status_code == 303
+    assert _events(web, "ingest:message:replayed")[-1].actor == "carla"

@@ -25,6 +25,8 @@ class Comparison:
     entry: str
     agreement: str  # agree | partial | disagree | missing
     score: float | None = None
+    detail: str = ""  # the matcher's outcome, e.g. "compatible (partial date)" (translated in the page)
+    links: list[tuple[str, str, str]] = field(default_factory=list)  # name tokens: traveller, entry, how
 
 
 @dataclass
@@ -86,35 +88,60 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+AGREE_WORDS = ("agrees", "same")
+DISAGREE_WORDS = ("conflict", "differ")
+
+
 def _agreement(item: dict[str, Any]) -> str:
-    for key in ("agreement", "outcome", "verdict", "status"):
-        if isinstance(item.get(key), str):
-            return str(item[key])
-    score = item.get("score")
-    if isinstance(score, int | float):
-        return "agree" if score >= 0.95 else "partial" if score >= 0.6 else "disagree"
-    return "missing"
+    """agree | partial | disagree | missing, from the matcher's outcome words and effect on the score."""
+    outcome = str(item.get("outcome", "")).lower()
+    effect = item.get("effect")
+    if outcome.startswith(AGREE_WORDS):
+        return "agree"
+    if any(word in outcome for word in DISAGREE_WORDS) or (isinstance(effect, int | float) and effect < 0):
+        return "disagree"
+    if outcome in ("", "unknown"):
+        return "missing"
+    return "partial"
+
+
+def _name_row(item: dict[str, Any]) -> Comparison:
+    score = float(item.get("score") or 0.0)
+    links = [
+        (_text(t.get("traveller")), _text(t.get("entry")), _text(t.get("how")))
+        for t in item.get("tokens") or []
+        if isinstance(t, dict)
+    ]
+    return Comparison(
+        name="name",
+        traveller=_text(item.get("traveller_name")),
+        entry=_text(item.get("entry_name")),
+        agreement="agree" if score >= 0.9 else "partial" if score >= 0.6 else "disagree",
+        score=score,
+        links=links,
+    )
 
 
 def comparisons(explanation: dict[str, Any]) -> list[Comparison]:
-    """Read the matcher's field-by-field explanation (a list of per-field dicts, under "fields" or
-    "comparisons", or a mapping field -> dict) into rows of traveller value vs entry value."""
-    raw = explanation.get("fields", explanation.get("comparisons"))
-    items: list[tuple[str, dict[str, Any]]] = []
-    if isinstance(raw, list):
-        items = [(str(i.get("field", i.get("name", ""))), i) for i in raw if isinstance(i, dict)]
-    elif isinstance(raw, dict):
-        items = [(str(k), v) for k, v in raw.items() if isinstance(v, dict)]
+    """The matcher's field-by-field explanation (`Explanation.to_dict()`: name, date_of_birth, document,
+    gender, nationality) as rows of traveller value vs entry value, marked by agreement."""
     rows = []
-    for name, item in items:
-        score = item.get("score")
+    for key in ("document", "name", "date_of_birth", "gender", "nationality"):
+        item = explanation.get(key)
+        if not isinstance(item, dict):
+            continue
+        if key == "name":
+            rows.append(_name_row(item))
+            continue
         rows.append(
             Comparison(
-                name=name,
-                traveller=_text(item.get("traveller", item.get("traveller_value"))),
-                entry=_text(item.get("entry", item.get("entry_value"))),
+                name=key,
+                traveller=_text(item.get("traveller")),
+                entry=_text(item.get("entry")),
                 agreement=_agreement(item),
-                score=float(score) if isinstance(score, int | float) else None,
+                detail=""
+                if item.get("outcome") in ("agrees", "conflicts", "unknown")
+                else _text(item.get("outcome")),
             )
         )
     return rows
