@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -207,11 +207,29 @@ def percentiles(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), at(0.95), at(0.99)
 
 
-def measure(
-    engine: Engine, travellers: int, queries: int, hops: int, baseline: bool
-) -> tuple[float, float, float, float]:
+def random_picks(travellers: int, queries: int) -> list[int]:
     rng = random.Random(11)
-    picks = [rng.randint(1, travellers) for _ in range(queries + 20)]
+    return [rng.randint(1, travellers) for _ in range(queries + 20)]
+
+
+def hub_picks(engine: Engine, queries: int) -> list[int]:
+    """Travellers booked with an agency phone: their neighbourhoods run through a hub value."""
+    hubs = [key_value("phone", f"agency{i}", SECRET) for i in range(10)]
+    with engine.connect() as conn:
+        ids = [
+            r[0]
+            for r in conn.execute(
+                text("SELECT traveller_id FROM link_key WHERE value IN :v").bindparams(
+                    bindparam("v", expanding=True)
+                ),
+                {"v": hubs},
+            )
+        ]
+    rng = random.Random(13)
+    return [rng.choice(ids) for _ in range(min(queries, 100) + 20)] if ids else []
+
+
+def measure(engine: Engine, picks: list[int], hops: int, baseline: bool) -> tuple[float, float, float, float]:
     samples: list[float] = []
     sizes: list[int] = []
     with Session(engine) as session:
@@ -253,12 +271,18 @@ def run_backend(backend: str, bookings: int, queries: int) -> list[list[str]]:
         counts = load(engine, bookings)
         load_s = time.perf_counter() - started
         rows = []
-        for label, hops, baseline in (
-            ("paxvet 1 hop", 1, False),
-            ("paxvet 2 hops", 2, False),
-            ("baseline recursive CTE 2 hops", 2, True),
+        everyone = random_picks(counts["traveller"], queries)
+        hubs = hub_picks(engine, queries)
+        for label, picks, hops, baseline in (
+            ("paxvet 1 hop", everyone, 1, False),
+            ("paxvet 2 hops", everyone, 2, False),
+            ("baseline recursive CTE 2 hops", everyone, 2, True),
+            ("paxvet 2 hops, agency-phone travellers", hubs, 2, False),
+            ("baseline CTE 2 hops, agency-phone travellers", hubs, 2, True),
         ):
-            p50, p95, p99, size = measure(engine, counts["traveller"], queries, hops, baseline)
+            if not picks:
+                continue
+            p50, p95, p99, size = measure(engine, picks, hops, baseline)
             rows.append(
                 [
                     backend,

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from paxvet.errors import InvalidInput, NotFound
@@ -56,8 +56,47 @@ class Neighbourhood:
         }
 
 
-def _window(key: Any, window: tuple[date, date] | None) -> Any:
-    return and_(key.seen_on >= window[0], key.seen_on <= window[1]) if window else True
+_ALL_TIME = (date(1, 1, 1), date(9999, 12, 31))
+
+
+def _statements() -> tuple[Any, Any]:
+    """The two hop queries, built once (bound parameters), so SQLAlchemy compiles and caches them."""
+    keys = LinkKey.__table__
+    a, b, c = keys.alias("a"), keys.alias("b"), keys.alias("c")
+
+    def window(t: Any) -> Any:
+        return and_(t.c.seen_on >= bindparam("lo"), t.c.seen_on <= bindparam("hi"))
+
+    first = (
+        select(b.c.traveller_id, b.c.kind)
+        .select_from(a.join(b, b.c.value == a.c.value))
+        .where(
+            a.c.traveller_id == bindparam("tid"), b.c.traveller_id != bindparam("tid"), window(a), window(b)
+        )
+        .distinct()
+        .limit(bindparam("cap"))
+    )
+    second = (
+        select(c.c.traveller_id, b.c.traveller_id, c.c.kind)
+        .select_from(b.join(c, c.c.value == b.c.value))
+        .where(
+            b.c.traveller_id.in_(bindparam("hop1", expanding=True)),
+            c.c.traveller_id.not_in(bindparam("seen", expanding=True)),
+            window(b),
+            window(c),
+        )
+        .limit(bindparam("cap"))
+    )
+    return first, second
+
+
+_FIRST, _SECOND = _statements()
+_T, _F = Traveller.__table__, Flight.__table__
+_LABELS = (
+    select(_T.c.id, _T.c.given_names, _T.c.surname, _F.c.carrier, _F.c.number, _F.c.flight_date)
+    .select_from(_T.join(_F, _F.c.id == _T.c.flight_id))
+    .where(_T.c.id.in_(bindparam("ids", expanding=True)))
+)
 
 
 def neighbourhood(
@@ -80,20 +119,8 @@ def neighbourhood(
     if days is not None:
         centre = as_of or date.today()
         window = (centre - timedelta(days=days), centre + timedelta(days=days))
-    a, b, c = aliased(LinkKey), aliased(LinkKey), aliased(LinkKey)
-    first = session.execute(
-        select(b.traveller_id, b.kind)
-        .select_from(a)
-        .join(b, b.value == a.value)
-        .where(
-            a.traveller_id == traveller_id,
-            b.traveller_id != traveller_id,
-            _window(a, window),
-            _window(b, window),
-        )
-        .distinct()
-        .limit(FANOUT * 6)
-    ).all()
+    lo, hi = window or _ALL_TIME
+    first = session.execute(_FIRST, {"tid": traveller_id, "lo": lo, "hi": hi, "cap": FANOUT * 6}).all()
     found: dict[int, dict[str, Any]] = {}
     for tid, kind in first:
         entry = found.setdefault(tid, {"hops": 1, "shared": set(), "via": set()})
@@ -101,18 +128,8 @@ def neighbourhood(
     truncated = len(found) > FANOUT or len(first) >= FANOUT * 6
     hop1 = sorted(found)[:FANOUT]
     if hops == 2 and hop1 and len(found) < limit:
-        second = session.execute(
-            select(c.traveller_id, b.traveller_id, c.kind)
-            .select_from(b)
-            .join(c, c.value == b.value)
-            .where(
-                b.traveller_id.in_(hop1),
-                c.traveller_id.not_in([*hop1, traveller_id]),
-                _window(b, window),
-                _window(c, window),
-            )
-            .limit(limit * 20)
-        ).all()
+        params = {"hop1": hop1, "seen": [*hop1, traveller_id], "lo": lo, "hi": hi, "cap": limit * 20}
+        second = session.execute(_SECOND, params).all()
         truncated = truncated or len(second) >= limit * 20
         for tid, via, kind in second:
             entry = found.setdefault(tid, {"hops": 2, "shared": set(), "via": set()})
@@ -139,18 +156,7 @@ def neighbourhood(
 def _labels(session: Session, ids: list[int]) -> dict[int, tuple[str, str, date | None]]:
     if not ids:
         return {}
-    rows = session.execute(
-        select(
-            Traveller.id,
-            Traveller.given_names,
-            Traveller.surname,
-            Flight.carrier,
-            Flight.number,
-            Flight.flight_date,
-        )
-        .join(Flight, Flight.id == Traveller.flight_id)
-        .where(Traveller.id.in_(ids))
-    ).all()
+    rows = session.execute(_LABELS, {"ids": ids}).all()
     return {r[0]: (f"{r[1]} {r[2]}".strip(), f"{r[3]}{r[4]}", r[5]) for r in rows}
 
 
