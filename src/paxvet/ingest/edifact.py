@@ -52,6 +52,11 @@ class Separators:
 DEFAULT_SEPARATORS = Separators()
 
 
+def _short(text: str, limit: int = 12) -> str:
+    """A tag as quoted in a problem: garbage input can make a "tag" of a whole paragraph."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One problem, located as precisely as we can: file, interchange, message, segment, element."""
@@ -73,10 +78,11 @@ class Diagnostic:
             parts.append(f"interchange {self.interchange}")
         if self.message_ref:
             parts.append(f"message {self.message_ref}")
+        tag = _short(self.tag) if self.tag else ""
         if self.segment is not None and self.segment > 0:
-            parts.append(f"segment {self.segment}" + (f" ({self.tag})" if self.tag else ""))
-        elif self.tag:
-            parts.append(f"segment {self.tag}")
+            parts.append(f"segment {self.segment}" + (f" ({tag})" if tag else ""))
+        elif tag:
+            parts.append(f"segment {tag}")
         if self.element is not None:
             parts.append(f"element {self.element}")
         if self.line is not None:
@@ -404,23 +410,45 @@ def _leftover(result: EdifactFile, chunk: str, pos: int, *, interchanges_found: 
     )
 
 
+def _find_tag(text: str, needle: str, start: int, terminator: str, stop: int = -1) -> int:
+    """Offset of `needle` (a tag and its separator) at a segment start (after the terminator or whitespace,
+    or at the very start), searching from `start` up to `stop`; -1 when absent. str.find, not a regex:
+    this runs over every byte of every file."""
+    limit = len(text) if stop < 0 else stop
+    pos = text.find(needle, start, limit)
+    while pos >= 0:
+        before = text[pos - 1] if pos > 0 else terminator
+        if before == terminator or before.isspace() or before in "\x02\x03":
+            return pos
+        pos = text.find(needle, pos + 1, limit)
+    return -1
+
+
+def _find_una(text: str, start: int, terminator: str) -> int:
+    """The next UNA that really is a service string advice (a name such as "MARIA UNA" is not)."""
+    pos = _find_tag(text, "UNA", start, terminator)
+    while pos >= 0 and not _una_is_sane(text[pos + 3 : pos + 9], text[pos + 9 : pos + 4009]):
+        if text.startswith("UNB", pos + 9) or text[pos + 9 : pos + 20].lstrip().startswith("UNB"):
+            return pos  # a damaged UNA still starts an interchange
+        pos = _find_tag(text, "UNA", pos + 3, terminator)
+    return pos
+
+
 def _interchange_end(text: str, start: int, seps: Separators) -> tuple[int, bool]:
     """End offset (just past the UNZ segment's terminator) of the interchange starting at `start`, or the
     start of the next interchange, or the end of text. Second value: whether a UNZ was found."""
-    unz = re.compile(r"(?:^|(?<=[" + re.escape(seps.terminator) + r"\s]))UNZ" + re.escape(seps.element))
-    found = unz.search(text, start)
-    nxt = re.compile(
-        r"(?<=[" + re.escape(seps.terminator) + r"\s])(?:UNA|UNB" + re.escape(seps.element) + ")"
-    )
-    following = nxt.search(text, start + 3)
-    if found is not None and (following is None or found.start() < following.start()):
-        end = text.find(seps.terminator, found.end())
-        if end < 0:
-            line_end = text.find("\n", found.end())
+    term = seps.terminator
+    candidates = (_find_una(text, start + 3, term), _find_tag(text, "UNB" + seps.element, start + 3, term))
+    following = min((p for p in candidates if p >= 0), default=-1)
+    found = _find_tag(text, "UNZ" + seps.element, start, term, following)
+    if found >= 0:
+        end = text.find(term, found + 4)
+        if end < 0 or (following >= 0 and end > following):
+            line_end = text.find("\n", found + 4)
             return (len(text) if line_end < 0 else line_end), True
         return end + 1, True
-    if following is not None:
-        return following.start(), False
+    if following >= 0:
+        return following, False
     return len(text), False
 
 
@@ -503,7 +531,7 @@ class _Builder:
             elif tag == "UNZ":
                 self.trailer(seg)
             else:
-                self.diag("error", f"segment {tag} outside any message (no UNH before it)", seg)
+                self.diag("error", f"segment {_short(tag)} outside any message (no UNH before it)", seg)
         if self.message is not None:
             last = self.message.segments[-1]
             self.diag("error", "message not closed: UNT missing (truncated?)", last)
