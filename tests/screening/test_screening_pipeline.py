@@ -294,3 +294,20 @@ def test_a_listed_passport_number_is_found_under_another_name(session: Session, 
     (hit,) = ingest(session, paxlst([alias, *clean(3)], arrival=soon()))
     assert hit.entry.source_id == "MX-001" and hit.score >= 0.9
     assert hit.explanation is not None and hit.explanation["document"]["outcome"] == "same number"
+
+
+def test_hit_counts_come_from_the_hits_themselves(session: Session, lists: Path) -> None:
+    from paxvet.screening.counts import hit_counts
+
+    arrival = soon()
+    people = [guzman(), Person("PEREZ", "ANA", date(1990, 1, 2), "X9988776", country="ESP", gender="F")]
+    found = ingest(session, paxlst(people, arrival=arrival, ref="1"))
+    ingest(session, paxlst(people + clean(1), arrival=arrival, ref="2"), "update.edi")  # no double count
+    decide(session, found[0].id, "needs_info", "ask for the passport scan", "officer.ruiz")
+    decide(session, found[1].id, "false_positive", "not the stolen one", "officer.ruiz")
+    (counts,) = hit_counts(session).values()
+    assert counts.total == 2 and counts.awaiting_review == 1
+    assert counts.by_status == {"needs_info": 1, "false_positive": 1}
+    assert counts.by_kind == {"watchlist": 1, "lost_stolen_document": 1}
+    assert sum(counts.by_severity.values()) == 1
+    assert hit_counts(session, [found[0].flight_id + 1000]) == {}
