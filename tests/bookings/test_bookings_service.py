@@ -93,3 +93,42 @@ def test_multipart_full_push_replaces_the_flights_bookings_once_complete(session
         "P9ZZ1A": "on_flight",
         "Z4XC8V": "on_flight",
     }
+
+
+def test_update_push_cancels_a_booking_and_keeps_its_content(session: Session) -> None:
+    receive(session, PNR.read_bytes(), "pnr")
+    receive(session, (FIXTURES / "pnrgov" / "update_cancel.edi").read_bytes(), "update")
+    rows = dict(session.execute(select(Booking.locator, Booking.status)).all())
+    assert rows == {"AAA111": "active", "BBB222": "cancelled"}
+    cancelled = session.scalars(select(Booking).where(Booking.locator == "BBB222")).one()
+    assert [t.surname for t in cancelled.travellers] == ["DOE"]
+    assert (
+        session.scalars(select(BookingFlight.status).where(BookingFlight.booking_id == cancelled.id)).one()
+        == "cancelled"
+    )
+
+
+def test_every_feature_is_stored(session: Session) -> None:
+    from paxvet.bookings.models import Bag, BookingDocument, BookingHistory, Contact, ItineraryLeg, Seat
+
+    result = receive(session, (FIXTURES / "pnrgov" / "push_features_v11.edi").read_bytes(), "features")
+    assert [m.status for m in result.messages] == ["processed"]
+    booking = session.scalars(select(Booking)).one()
+    assert (booking.carrier, booking.locator, booking.agency and booking.agency["office_id"]) == (
+        "XY",
+        "DDD444",
+        "LONXY0001",
+    )
+    assert [(t.given_names, t.passenger_type, t.date_of_birth is not None) for t in booking.travellers] == [
+        ("MARY", "A", True),
+        ("ROSE", "IN", True),
+    ]
+    assert session.scalar(select(func.count()).select_from(BookingDocument)) == 3
+    assert session.scalars(select(Contact.kind)).all() == ["address"]
+    legs = session.scalars(select(ItineraryLeg).order_by(ItineraryLeg.sequence)).all()
+    assert [(leg.kind, leg.operating_number) for leg in legs] == [("air", "456"), ("hotel", None)]
+    assert session.scalars(select(Seat.seat)).all() == ["21A"]
+    assert session.scalars(select(Bag.first_tag)).all() == ["0099000001"]
+    assert session.scalar(select(func.count()).select_from(BookingHistory)) == 1
+    # both travellers are on the pushed flight, the infant too
+    assert session.scalar(select(func.count()).select_from(Traveller)) == 2

@@ -31,6 +31,7 @@ def test_own_push_maps_every_feature() -> None:
     assert first.agency["office_id"] == "LONXY2101" and first.created_at is not None
     john, jane = first.travellers
     assert (john.surname, john.given_names, john.title) == ("SMITH", "JOHN", "MR")
+    assert (jane.given_names, jane.title, jane.documents[0].gender) == ("JANE", "MRS", "F")
     assert john.documents[0].number == "123456789" and john.documents[0].issuing_country == "GBR"
     assert john.frequent_flyers[0].number == "XY555"
     assert {c.value for c in john.contacts} == {"john.smith@example.invalid"}
@@ -148,7 +149,10 @@ def test_xml_and_edifact_describe_the_same_pnrs(shared_data: Path) -> None:
 def test_xml_errors_are_located() -> None:
     push = parse_pnrgov_xml(b"<IATA_PNRGOV_NotifRQ><PNRs><PNR></IATA_PNRGOV_NotifRQ>")
     assert push.problems and "line" in push.problems[0].location
-    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><IATA_PNRGOV_NotifRQ>&a;</IATA_PNRGOV_NotifRQ>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        b"<IATA_PNRGOV_NotifRQ>&a;</IATA_PNRGOV_NotifRQ>"
+    )
     assert "refused" in parse_pnrgov_xml(bomb).problems[0].message
     missing = parse_pnrgov_xml(
         b"<IATA_PNRGOV_NotifRQ><PNRs><PNR><Passenger/></PNR></PNRs></IATA_PNRGOV_NotifRQ>"
@@ -182,3 +186,48 @@ def test_fuzzed_edifact_never_raises_and_every_problem_is_located(data: st.DataO
 def test_fuzzed_xml_never_raises(payload: bytes) -> None:
     push = parse_pnrgov_xml(b"<IATA_PNRGOV_NotifRQ>" + payload)
     assert all(p.location for p in push.problems)
+
+
+def test_own_v11_push_documents_infant_checkin_bags_codeshare_nonair() -> None:
+    push, diagnostics = _push(FIXTURES / "pnrgov" / "push_features_v11.edi")
+    assert diagnostics == []
+    assert (push.version, push.flight.number if push.flight else None) == ("11.1", "456")
+    (pnr,) = push.pnrs
+    mary, rose = pnr.travellers
+    assert (mary.surname, mary.given_names, mary.with_infant) == ("O'NEIL", "MARY", True)
+    assert [(d.kind, d.number) for d in mary.documents] == [("DOCS", "PA7777777"), ("DOCO", "VV123456")]
+    assert mary.documents[1].place_of_birth == "DUBLIN IE" and mary.documents[0].issuing_country == "IRL"
+    assert [(c.kind, c.purpose, c.country) for c in mary.contacts] == [("address", "R", "IRL")]
+    # the infant from SSR INFT becomes a traveller, with her own document (gender FI) moved to her
+    assert (rose.given_names, rose.passenger_type, rose.infant_of) == ("ROSE", "IN", "1")
+    assert [(d.number, d.infant, d.gender) for d in rose.documents] == [("PB8888888", True, "F")]
+    air, hotel = pnr.legs
+    assert (air.carrier, air.number, air.operating_carrier, air.operating_number) == (
+        "UT",
+        "8456",
+        "XY",
+        "456",
+    )
+    (seat,) = air.seats
+    assert (seat.seat, seat.source, seat.boarding_number, seat.traveller_name) == (
+        "21A",
+        "checkin",
+        "LHR-0007",
+        "O'NEIL/MARY",
+    )
+    (bag,) = air.bags
+    assert (bag.count, bag.weight, bag.unit, bag.pool, bag.first_tag, bag.tag_count) == (
+        2,
+        "40",
+        "KGM",
+        "HP",
+        "0099000001",
+        2,
+    )
+    assert (hotel.kind, hotel.description) == ("hotel", "HARBOUR HOTEL")
+    assert pnr.history[0].text.startswith("0/O/SS/XY 456")
+
+
+def test_own_update_push_cancels() -> None:
+    push, _ = _push(FIXTURES / "pnrgov" / "update_cancel.edi")
+    assert push.action == "update" and [(p.locator, p.cancelled) for p in push.pnrs] == [("BBB222", True)]
