@@ -320,35 +320,38 @@ def tokenize(
 ) -> list[Segment]:
     """Segments of `text` (one interchange or a run of message bodies). Unreleased CR/LF are not data;
     whitespace around a segment is dropped. Segment numbers are filled in later by the structure pass."""
-    term, el, rel = seps.terminator, seps.element, seps.release
+    term, el, rel, comp = seps.terminator, seps.element, seps.release, seps.component
     pieces = _split_released(text, term, rel) if rel in text else text.split(term)
     segments: list[Segment] = []
     append = segments.append
     pos = offset
+    limit = offset + len(text)
     for piece in pieces:
         start = pos
         pos += len(piece) + 1
-        if "\n" in piece or "\r" in piece:
-            body = piece.lstrip()
+        body = piece.lstrip()
+        if len(body) != len(piece):
             lead = len(piece) - len(body)
             start += lead
             line += piece.count("\n", 0, lead)
-            seg_line = line
-            if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
-                line += body.count("\n")
-                body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
-        else:
-            seg_line = line
-            body = piece.lstrip().rstrip("\r\n")
-            start += len(piece) - len(piece.lstrip())
+        seg_line = line
+        if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
+            line += body.count("\n")
+            body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
         if not body:
             continue
         tag, sep, rest = body.partition(el)
-        tag = tag.strip()
-        elements = split_elements(rest, seps) if sep else []
-        if seps.component in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
-            tag = tag.split(seps.component, 1)[0]
-        append(Segment(tag, elements, 0, seg_line, body, start, min(pos, offset + len(text))))
+        if len(tag) != 3:
+            tag = tag.strip()
+            if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
+                tag = tag.split(comp, 1)[0]
+        if not sep:
+            elements: list[list[str]] = []
+        elif rel in rest:
+            elements = split_elements(rest, seps)
+        else:
+            elements = [e.split(comp) for e in rest.split(el)]
+        append(Segment(tag, elements, 0, seg_line, body, start, pos if pos < limit else limit))
     return segments
 
 
