@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from conftest import FIXTURES
+from paxvet.bookings.models import Booking
 from paxvet.ingest.models import RawMessage, ReceivedFile
 from paxvet.ingest.sensitive import redact_pnr
 from paxvet.ingest.service import receive
@@ -53,3 +54,19 @@ def test_fuzzed_pushes_are_stored_whatever_happens(session: Session, data: st.Da
         assert all(p["location"] for p in message.problems if p["severity"] == "error")
     rows = session.scalars(select(RawMessage).where(RawMessage.file_id == result.file_id)).all()
     assert len(rows) == len(result.messages) >= 1
+
+
+def test_quarantined_push_is_replayed_with_corrected_bytes(session: Session) -> None:
+    from paxvet.ingest.service import replay
+
+    good = OWN.read_text()
+    bad = good.replace("TVL+010625:1030:010625:1745+LHR+UTO+XY+123'\nEQN", "EQN", 1)
+    (message,) = receive(session, bad.encode(), "bad.edi").messages
+    assert message.status == "quarantined"
+    assert session.scalar(select(func.count()).select_from(Booking)) == 0  # the handler's writes rolled back
+    result = replay(session, message.message_id, good.encode())
+    assert result.status == "processed"
+    original = session.get(RawMessage, message.message_id)
+    assert original is not None and original.status == "replayed"
+    assert session.scalar(select(func.count()).select_from(Booking)) == 2
+    assert b"VGML" not in (session.get(RawMessage, result.message_id) or original).content
