@@ -7,6 +7,7 @@ with several dates on either side the most favourable pair counts (sources list 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from paxvet.match.records import DateRange, PartialDate
 
@@ -61,18 +62,13 @@ def show(d: BirthDate) -> str:
     return d.iso() if isinstance(d, PartialDate) else f"{d.start_year}..{d.end_year}"
 
 
+@lru_cache(maxsize=100_000)
 def compare_dates(traveller: tuple[BirthDate, ...], entry: tuple[BirthDate, ...]) -> DateComparison:
     """The most favourable relation between any traveller date and any entry date."""
     if not traveller or not entry:
         return DateComparison(UNKNOWN, 0.0, ", ".join(map(show, traveller)), ", ".join(map(show, entry)))
-    best: DateComparison | None = None
-    for a in traveller:
-        for b in entry:
-            outcome = relate(a, b)
-            if best is None or EFFECT[outcome] > best.effect:
-                best = DateComparison(outcome, EFFECT[outcome], show(a), show(b))
-    assert best is not None
-    return best
+    best = max(((relate(a, b), a, b) for a in traveller for b in entry), key=lambda r: EFFECT[r[0]])
+    return DateComparison(best[0], EFFECT[best[0]], show(best[1]), show(best[2]))
 
 
 def _years(d: BirthDate) -> tuple[int, int]:

@@ -85,6 +85,7 @@ def compare_documents(
     return best
 
 
+@lru_cache(maxsize=64)
 def compare_gender(traveller: str | None, entry: str | None) -> FieldComparison:
     a, b = _gender(traveller), _gender(entry)
     if not a or not b:
@@ -101,6 +102,7 @@ def _gender(value: str | None) -> str:
     return v if v in ("M", "F") else ""
 
 
+@lru_cache(maxsize=100_000)
 def compare_nationality(traveller: tuple[str, ...], entry: tuple[str, ...]) -> FieldComparison:
     a = {c for c in map(country, traveller) if c}
     b = {c for c in map(country, entry) if c}

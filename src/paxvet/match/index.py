@@ -15,6 +15,7 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
 
 from paxvet.documents.numbers import folded_document_number
 from paxvet.match.lexicon import nickname_groups
@@ -23,7 +24,7 @@ from paxvet.match.records import PersonRecord
 from paxvet.match.score import prepared_names
 from paxvet.match.text import Token
 
-MAX_CANDIDATES = 60
+MAX_CANDIDATES = 40
 RARE_POSTING = 25  # a key this rare selects its entries even alone
 
 
@@ -33,7 +34,8 @@ def deletions(word: str) -> Iterator[str]:
             yield word[:i] + word[i + 1 :]
 
 
-def token_keys(token: Token) -> set[str]:
+@lru_cache(maxsize=200_000)
+def token_keys(token: Token) -> frozenset[str]:
     """Every key a token is indexed (and looked up) under."""
     keys = {"n:" + token.norm, "c:" + token.canon}
     if len(token.skel) >= 2:
@@ -42,7 +44,7 @@ def token_keys(token: Token) -> set[str]:
         keys.update("d:" + d for d in deletions(token.norm))
         keys.add("d:" + token.norm)
         keys.update("k:" + g for g in nickname_groups(token.canon))
-    return keys
+    return frozenset(keys)
 
 
 def glued_keys(tokens: Sequence[Token]) -> Iterator[str]:

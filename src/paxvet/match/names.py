@@ -45,6 +45,7 @@ class PreparedName:
     roles: tuple[str, ...]
     structured: bool  # given/family known (from parts or a 'SURNAME, Given' comma)
     keys: frozenset[str] = frozenset()  # cheap keys: two names sharing none are not worth aligning
+    token_keys: tuple[frozenset[str], ...] = ()  # the same, per token (empty for particles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,19 +127,42 @@ def _prepared(
             found = tokens_of(text)
             tokens += found
             roles += _family_roles(found) if role == FAMILY else [role] * len(found)
-    return PreparedName(display, kind, tuple(tokens), tuple(roles), structured, name_keys(tokens))
+    per_token = tuple(token_keys(t) for t in tokens)
+    return PreparedName(
+        display, kind, tuple(tokens), tuple(roles), structured, frozenset().union(*per_token), per_token
+    )
 
 
-def name_keys(tokens: list[Token]) -> frozenset[str]:
-    """Spelling-variant key, consonant skeleton, first three letters and nickname groups of every
-    significant token: any relation `compare_tokens` can find implies one shared key."""
-    keys: set[str] = set()
-    for t in tokens:
+@lru_cache(maxsize=200_000)
+def token_keys(t: Token) -> frozenset[str]:
+    """Spelling-variant key, consonant skeleton, first and last three letters and nickname groups of a
+    significant token: nearly every relation `compare_tokens` finds implies one shared key."""
+    if t.particle:
+        return frozenset()
+    keys = {"c" + t.canon, "s" + t.skel, "p" + t.norm[:3], "x" + t.norm[-3:]}
+    keys.update("k" + g for g in nickname_groups(t.canon))
+    return frozenset(keys)
+
+
+UNKEYED_SIMILARITY = 0.55  # the most a token sharing no key can still add (a weak typo)
+
+
+def name_bound(q: PreparedName, e: PreparedName | frozenset[str]) -> float:
+    """An optimistic bound on compare_names(q, e), from shared keys alone (no alignment); `e` may be the
+    union of an entry's name keys, bounding every name of the entry at once."""
+    other = e if isinstance(e, frozenset) else e.keys
+    keyed = unkeyed = 0.0
+    for t, keys in zip(q.tokens, q.token_keys, strict=True):
         if t.particle:
             continue
-        keys.update(("c" + t.canon, "s" + t.skel, "p" + t.norm[:3]))
-        keys.update("k" + g for g in nickname_groups(t.canon))
-    return frozenset(keys)
+        if len(t.norm) == 1 or not keys.isdisjoint(other):
+            keyed += t.weight
+        else:
+            unkeyed += t.weight
+    total = keyed + unkeyed
+    if not keyed:
+        return 0.0  # nothing shared: the alignment would find at most stray initials
+    return (keyed + UNKEYED_SIMILARITY * unkeyed) / total
 
 
 @dataclass(slots=True)

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paxvet.match.dates import DateComparison, compare_dates
+from paxvet.match.dates import EFFECT, SAME, DateComparison, compare_dates
 from paxvet.match.evidence import (
     DOCUMENT_FLOOR,
+    NATIONALITY_AGREES,
     DocumentComparison,
     FieldComparison,
     compare_documents,
     compare_gender,
     compare_nationality,
 )
-from paxvet.match.names import NameComparison, PreparedName, compare_names, prepare_name
+from paxvet.match.names import NameComparison, PreparedName, compare_names, name_bound, prepare_name
 from paxvet.match.records import PersonRecord
 
 # The score at which an officer is alerted; chosen on the benchmark (see docs/matching.md).
 DEFAULT_THRESHOLD = 0.8
+# The most dates, gender and nationality can add to a name score (same date + nationality agrees).
+MAX_CONTEXT_BONUS = EFFECT[SAME] + NATIONALITY_AGREES
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,15 +87,20 @@ def prepared_names(record: PersonRecord) -> tuple[PreparedName, ...]:
     return tuple(p for p in (prepare_name(n) for n in record.names) if p.tokens)
 
 
-def best_name(traveller: tuple[PreparedName, ...], entry: tuple[PreparedName, ...]) -> NameComparison | None:
+def best_name(
+    traveller: tuple[PreparedName, ...], entry: tuple[PreparedName, ...], floor: float = 0.0
+) -> NameComparison | None:
+    """The best-scoring name pair. Pairs are tried from the most promising (by their key bound) down and
+    the search stops when no remaining pair could beat the best so far or reach `floor`."""
+    pairs = [(name_bound(q, e), i, q, e) for i, (q, e) in enumerate((q, e) for q in traveller for e in entry)]
+    pairs.sort(key=lambda p: (-p[0], p[1]))
     best: NameComparison | None = None
-    for q in traveller:
-        for e in entry:
-            if q.keys.isdisjoint(e.keys):
-                continue  # nothing in common: the alignment would score 0
-            found = compare_names(q, e)
-            if best is None or found.score > best.score:
-                best = found
+    for bound, _, q, e in pairs:
+        if bound == 0.0 or (floor > 0 and bound < floor) or (best is not None and bound <= best.score - 0.1):
+            break
+        found = compare_names(q, e)
+        if best is None or found.score > best.score:
+            best = found
     return best
 
 
@@ -118,9 +126,12 @@ def score_prepared(
     entry: PersonRecord,
     entry_index: int,
     context: tuple[DateComparison, FieldComparison, FieldComparison] | None = None,
+    name_floor: float = 0.0,
 ) -> MatchResult:
+    """Score a pair whose names are already prepared; names that cannot reach `name_floor` are skipped
+    (the Screener passes what the name must reach for the pair to reach its threshold)."""
     dob, gender, nationality = context or context_effects(traveller, entry)
-    name = best_name(t_names, e_names)
+    name = best_name(t_names, e_names, name_floor)
     name_score = name.score if name else 0.0
     score = name_score + dob.effect + gender.effect + nationality.effect
     document = compare_documents(traveller.documents, entry.documents) if traveller.documents else None

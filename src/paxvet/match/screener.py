@@ -5,9 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from paxvet.match.index import CandidateIndex
-from paxvet.match.names import PreparedName
+from paxvet.match.names import PreparedName, name_bound
 from paxvet.match.records import PersonRecord
-from paxvet.match.score import DEFAULT_THRESHOLD, MatchResult, context_effects, prepared_names, score_prepared
+from paxvet.match.score import (
+    DEFAULT_THRESHOLD,
+    MAX_CONTEXT_BONUS,
+    MatchResult,
+    context_effects,
+    prepared_names,
+    score_prepared,
+)
 
 
 class Screener:
@@ -23,6 +30,7 @@ class Screener:
         self.index = CandidateIndex(entries)
         self._thresholds = thresholds
         self._names: dict[int, tuple[PreparedName, ...]] = {}
+        self._keys: dict[int, frozenset[str]] = {}  # union of each entry's name keys
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -47,14 +55,20 @@ class Screener:
         results: list[MatchResult] = []
         for i in self.index.candidates(traveller, t_names):
             entry = self.entries[i]
-            context = context_effects(traveller, entry)
-            ceiling = 1.0 + sum(c.effect for c in context)
-            if ceiling < threshold and not traveller.documents:
-                continue  # even a perfect name could not reach the threshold
             names = self._names.get(i)
             if names is None:
                 names = self._names[i] = prepared_names(entry)
-            result = score_prepared(t_names, traveller, names, entry, i, context)
+                self._keys[i] = frozenset().union(*(n.keys for n in names))
+            if not traveller.documents:
+                bound = max((name_bound(q, self._keys[i]) for q in t_names), default=0.0)
+                if bound + MAX_CONTEXT_BONUS < threshold:
+                    continue  # the names alone rule it out, whatever the dates say
+            context = context_effects(traveller, entry)
+            effects = sum(c.effect for c in context)
+            if 1.0 + effects < threshold and not traveller.documents:
+                continue  # even a perfect name could not reach the threshold
+            floor = 0.0 if traveller.documents else threshold - effects
+            result = score_prepared(t_names, traveller, names, entry, i, context, floor)
             if result.score >= threshold:
                 results.append(result)
         results.sort(key=lambda r: (-r.score, r.entry_index))
