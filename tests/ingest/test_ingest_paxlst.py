@@ -225,3 +225,13 @@ def test_unknown_bytes_are_stored_and_quarantined(session: Session) -> None:
 
 def test_fixture_dir_exists() -> None:
     assert len(list(Path(PAXLST).glob("*"))) >= 15
+
+
+def test_document_findings_are_stored_when_the_documents_domain_is_installed(session: Session) -> None:
+    pytest.importorskip("paxvet.documents.checks")
+    _receive(session, "basic_d05b.edi")  # SMITH+JONES's passport expired on 2020-01-01, before arrival
+    people = {str(t["surname"]): t for t in _travellers(session, "XY100", date(2025, 7, 1))}
+    (passport,) = people["SMITH+JONES"]["documents"]  # type: ignore[misc]
+    assert "expired" in {f["code"] for f in passport["findings"]}
+    obrien_passport = people["O'BRIEN"]["documents"][0]  # type: ignore[index]
+    assert obrien_passport["findings"] == []
