@@ -64,7 +64,8 @@ def test_codes_and_words() -> None:
 def test_xml_masking() -> None:
     xml = (
         b'<IATA_PNRGOV_NotifRQ><PNRs><PNR><Passenger><SSR SSRCode="KSML"><Text>KOSHER</Text></SSR>'
-        b'<OSI>NEEDS OXYGEN</OSI><SSR SSRCode="INFT"><Text>DOE/JO 01JAN24</Text></SSR></Passenger></PNR></PNRs>'
+        b"<OSI>NEEDS OXYGEN</OSI>"
+        b'<SSR SSRCode="INFT"><Text>DOE/JO 01JAN24</Text></SSR></Passenger></PNR></PNRs>'
         b"</IATA_PNRGOV_NotifRQ>"
     )
     masked, count = mask_xml(xml)
@@ -75,3 +76,20 @@ def test_xml_masking() -> None:
         and b"KOSHER" not in masked
         and b"DOE/JO" in masked
     )
+
+
+def test_names_that_look_sensitive_keep_their_documents() -> None:
+    from paxvet.ingest.pnrgov_edifact import parse_pnrgov
+
+    text = (
+        OWN.read_text()
+        .replace("SMITH/JOHN+::1'", "BLIND/JOHN+::1'")
+        .replace("TIF+SMITH+JOHN MR", "TIF+BLIND+JOHN MR")
+    )
+    masked, _ = mask_edifact(text.encode())
+    assert b"/P/GBR/123456789/GBR/01JAN80/M/01JAN30/BLIND/JOHN" in masked
+    push, _ = parse_pnrgov(masked)[0]
+    john = push.pnrs[0].travellers[0]
+    assert (john.surname, john.documents[0].number) == ("BLIND", "123456789")
+    xml = b'<IATA_PNRGOV_NotifRQ><SSR SSRCode="INFT"><Text>GAY/JO 01JAN24</Text></SSR></IATA_PNRGOV_NotifRQ>'
+    assert mask_xml(xml) == (xml, 0)

@@ -35,6 +35,13 @@ ASSISTANCE_CODES = frozenset(
     )
 )
 _MEAL_PATTERN = re.compile(r"^[A-Z]{2}ML$")
+# SSRs whose free text is structured data (names, numbers, seats): only their code is judged, so a
+# traveller named BLIND or GAY keeps their passport.
+STRUCTURED_SSR = frozenset(
+    _words(
+        "DOCS DOCO DOCA FQTV FQTS FQTR INFT CTCE CTCM CTCH CTCB CTCR TKNE TKNA SEAT NSST RQST NSSA NSSW FOID"
+    )
+)
 
 # Free-text words (whole words, or stems marked with a trailing *) that reveal a special category.
 _KEYWORDS = _words(
@@ -90,7 +97,13 @@ class SensitiveFilter:
     removed: int = 0
 
     def drop_ssr(self, code: str | None, free_text: str | None = None) -> bool:
-        if is_sensitive_code(code) or is_masked(code) or is_sensitive_text(free_text) or is_masked(free_text):
+        judged_text = None if (code or "").strip().upper() in STRUCTURED_SSR else free_text
+        if (
+            is_sensitive_code(code)
+            or is_masked(code)
+            or is_sensitive_text(judged_text)
+            or is_masked(judged_text)
+        ):
             self.removed += 1
             return True
         return False
@@ -190,6 +203,8 @@ def _edifact_item_is_sensitive(segment: str, seps: _Separators) -> tuple[bool, i
     body = " ".join(elements[1:])
     if tag == "SSR":
         code = _split(elements[1], seps.component, seps.release)[0]
+        if code.strip().upper() in STRUCTURED_SSR:
+            return is_sensitive_code(code), body_at
         return (is_sensitive_code(code) or is_sensitive_text(body)), body_at
     if tag in ("IFT", "LTS"):
         return is_sensitive_text(body), body_at
@@ -232,13 +247,14 @@ _XML_SSR = re.compile(
     r"(<(?:[\w.-]+:)?SSR\b[^>]*?\bSSRCode=\")([^\"]*)(\"[^>]*?)(/>|>(.*?)</(?:[\w.-]+:)?SSR>)", re.DOTALL
 )
 _XML_FREE_TEXT = re.compile(
-    r"(<(?:[\w.-]+:)?(?:Text|HistoryItem|Remark|OSI|SpecialRemark|FreeText)\b[^>]*>)([^<]*)(<)"
+    r"(<(?:[\w.-]+:)?(?:HistoryItem|Remark|OSI|SpecialRemark|FreeText)\b[^>]*>)([^<]*)(<)"
 )
 
 
 def _mask_xml_ssr(match: re.Match[str], counter: list[int]) -> str:
     code, body = match.group(2), match.group(5) or ""
-    if not (is_sensitive_code(code) or is_sensitive_text(re.sub(r"<[^>]*>", " ", body))):
+    text = "" if code.strip().upper() in STRUCTURED_SSR else re.sub(r"<[^>]*>", " ", body)
+    if not (is_sensitive_code(code) or is_sensitive_text(text)):
         return match.group(0)
     counter[0] += 1
     masked_body = re.sub(r">([^<]*)<", lambda m: ">" + _mask(m.group(1)) + "<", match.group(4))
