@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi import Path as PathParam
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -25,6 +27,9 @@ from paxvet.web.security import (
 )
 
 LANGUAGE_COOKIE = "paxvet_lang"
+
+# Row ids in URLs: positive and within a 32-bit INTEGER, so no backend can overflow on them.
+Id = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 
 
 @dataclass(frozen=True)

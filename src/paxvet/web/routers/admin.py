@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from paxvet.accounts import service as accounts
 from paxvet.accounts.models import LANGUAGES, ROLES
 from paxvet.accounts.passwords import generate_password
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
 
 router = APIRouter()
@@ -61,7 +61,7 @@ def create_user(
 
 @router.post("/admin/users/{user_id}")
 def change_user(
-    user_id: int,
+    user_id: Id,
     role: str = Form("", max_length=20),
     active: str = Form("", max_length=5),
     unlock: str = Form("", max_length=5),

@@ -13,7 +13,7 @@ from paxvet.vetting import schemas as vetting_schemas
 from paxvet.vetting import service as vetting
 from paxvet.web.data import flights as flight_data
 from paxvet.web.data.travellers import traveller_to_dict, traveller_with_hits
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.routers.audit import audit_query
 from paxvet.web.routers.travellers import record_traveller_view
 from paxvet.web.routers.vetting import visible_hit, visible_queue
@@ -48,7 +48,7 @@ def flights(
 
 
 @router.get("/flights/{flight_id}")
-def flight(flight_id: int, v: Viewer = Depends(viewer)) -> JSON:
+def flight(flight_id: Id, v: Viewer = Depends(viewer)) -> JSON:
     v.require("flights:read")
     m = flight_data.manifest(v.db, v.user, flight_id)
     return {
@@ -68,7 +68,7 @@ def flight(flight_id: int, v: Viewer = Depends(viewer)) -> JSON:
 
 
 @router.get("/travellers/{traveller_id}")
-def traveller(traveller_id: int, v: Viewer = Depends(viewer)) -> JSON:
+def traveller(traveller_id: Id, v: Viewer = Depends(viewer)) -> JSON:
     """A traveller's personal data: every call is written to the audit log."""
     v.require("travellers:read")
     found, hits = traveller_with_hits(v.db, v.user, traveller_id)
@@ -105,14 +105,14 @@ def hits(
 
 
 @router.get("/hits/{hit_id}")
-def hit(hit_id: int, v: Viewer = Depends(viewer)) -> JSON:
+def hit(hit_id: Id, v: Viewer = Depends(viewer)) -> JSON:
     v.require("hits:read")
     found = visible_hit(v, hit_id)
     return vetting_schemas.hit_detail(found, vetting.history(v.db, hit_id))
 
 
 @router.post("/hits/{hit_id}/decision")
-def decide(hit_id: int, body: DecisionIn, v: Viewer = Depends(viewer)) -> JSON:
+def decide(hit_id: Id, body: DecisionIn, v: Viewer = Depends(viewer)) -> JSON:
     v.require("hits:decide")
     visible_hit(v, hit_id)
     decision = vetting.decide(

@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from paxvet.audit.service import record_event
 from paxvet.web.data import flights as data
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
 
 router = APIRouter()
@@ -36,7 +36,7 @@ def flights_page(
 
 
 @router.get("/flights/{flight_id}")
-def manifest_page(flight_id: int, v: Viewer = Depends(viewer)) -> Response:
+def manifest_page(flight_id: Id, v: Viewer = Depends(viewer)) -> Response:
     v.require("flights:read")
     manifest = data.manifest(v.db, v.user, flight_id)
     record_event(

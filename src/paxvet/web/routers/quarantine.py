@@ -10,7 +10,7 @@ from paxvet.audit.service import record_event
 from paxvet.errors import InvalidInput, NotFound
 from paxvet.ingest import service as ingest
 from paxvet.ingest.models import QUARANTINED, UNSUPPORTED, RawMessage
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
 
 router = APIRouter()
@@ -34,7 +34,7 @@ def quarantine_page(v: Viewer = Depends(viewer)) -> Response:
 
 
 @router.get("/quarantine/{message_id}")
-def message_page(message_id: int, v: Viewer = Depends(viewer)) -> Response:
+def message_page(message_id: Id, v: Viewer = Depends(viewer)) -> Response:
     v.require("quarantine:read")
     message = v.db.get(RawMessage, message_id)
     if message is None:
@@ -45,7 +45,7 @@ def message_page(message_id: int, v: Viewer = Depends(viewer)) -> Response:
 
 @router.post("/quarantine/{message_id}/replay")
 def replay(
-    message_id: int,
+    message_id: Id,
     corrected: UploadFile | None = File(None),
     v: Viewer = Depends(viewer),
 ) -> Response:

@@ -9,13 +9,13 @@ from paxvet.audit.service import record_event
 from paxvet.screening.models import Hit
 from paxvet.vetting.models import DISPOSITIONS
 from paxvet.web.data.travellers import traveller_with_hits
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
 
 router = APIRouter()
 
 
-def record_traveller_view(v: Viewer, traveller_id: int, via: str) -> None:
+def record_traveller_view(v: Viewer, traveller_id: Id, via: str) -> None:
     record_event(
         v.db,
         "traveller:record:viewed",
@@ -29,7 +29,7 @@ def record_traveller_view(v: Viewer, traveller_id: int, via: str) -> None:
 
 
 @router.get("/travellers/{traveller_id}")
-def traveller_page(traveller_id: int, v: Viewer = Depends(viewer)) -> Response:
+def traveller_page(traveller_id: Id, v: Viewer = Depends(viewer)) -> Response:
     v.require("travellers:read")
     traveller, hits = traveller_with_hits(v.db, v.user, traveller_id)
     record_traveller_view(v, traveller_id, "page")

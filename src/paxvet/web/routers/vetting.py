@@ -10,7 +10,7 @@ from paxvet.errors import NotFound
 from paxvet.screening.models import HIT_STATUSES, Hit
 from paxvet.vetting import service as vetting
 from paxvet.vetting.models import DISPOSITIONS
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
 
 router = APIRouter()
@@ -22,7 +22,7 @@ def visible_queue(v: Viewer, filters: vetting.QueueFilters) -> list[Hit]:
     return [h for h in hits if can_view_hit(v.user, hit_owner_agency(h))]
 
 
-def visible_hit(v: Viewer, hit_id: int) -> Hit:
+def visible_hit(v: Viewer, hit_id: Id) -> Hit:
     """A hit by id; NotFound both when it does not exist and when another agency owns it."""
     hit = vetting.get_hit(v.db, hit_id)
     if not can_view_hit(v.user, hit_owner_agency(hit)):
@@ -63,7 +63,7 @@ def queue_page(
 
 
 @router.get("/hits/{hit_id}")
-def hit_page(hit_id: int, v: Viewer = Depends(viewer)) -> Response:
+def hit_page(hit_id: Id, v: Viewer = Depends(viewer)) -> Response:
     v.require("hits:read")
     hit = visible_hit(v, hit_id)
     return RedirectResponse(f"/travellers/{hit.traveller_id}#hit-{hit.id}", status_code=303)
@@ -72,7 +72,7 @@ def hit_page(hit_id: int, v: Viewer = Depends(viewer)) -> Response:
 @router.post("/hits/{hit_id}/decision")
 def decide(
     request: Request,
-    hit_id: int,
+    hit_id: Id,
     disposition: str = Form(..., max_length=20),
     comment: str = Form("", max_length=4000),
     back: str = Form("/queue", max_length=500),

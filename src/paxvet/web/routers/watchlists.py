@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from paxvet.errors import InvalidInput
 from paxvet.web.data import watchlists as data
-from paxvet.web.deps import Viewer, viewer
+from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
 
 router = APIRouter()
@@ -27,9 +27,9 @@ def lists_page(v: Viewer = Depends(viewer)) -> Response:
 
 @router.get("/watchlists/{list_id}")
 def list_page(
-    list_id: int,
+    list_id: Id,
     q: str = Query("", max_length=200),
-    version: int | None = Query(None),
+    version: int | None = Query(None, ge=1, le=2_147_483_647),
     v: Viewer = Depends(viewer),
 ) -> Response:
     v.require("watchlists:read")
@@ -62,7 +62,7 @@ def _formats() -> list[str]:
 
 @router.post("/watchlists/{list_id}/versions")
 def upload_version(
-    list_id: int,
+    list_id: Id,
     fmt: str = Form(..., max_length=30),
     file: UploadFile = File(...),
     v: Viewer = Depends(viewer),
