@@ -171,7 +171,9 @@ def test_csl_with_bom_crlf_and_repeated_rows() -> None:
     assert [(d.number, d.doc_type, d.country) for d in yusuf.documents] == [
         ("RL1794375", "passport", "LBN"), ("1234567890", "national_id", "SYR"),
     ]  # fmt: skip
-    assert parsed.entries[1].gender == "F"
+    evra = parsed.entries[1]
+    assert evra.gender == "F"
+    assert (evra.names[0].given, evra.names[0].family) == ("Evra", "KAYAEXAMPLE")  # capitals: the family name
 
 
 def test_csl_missing_columns_named() -> None:

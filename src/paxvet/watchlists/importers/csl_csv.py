@@ -63,13 +63,13 @@ def _individual(
     if not row["_id"]:
         problems.error("_id is empty", location)
         return None
-    primary = split_name(row["name"], individual=True)
+    primary = csl_name(row["name"])
     if primary is None:
         problems.error("an individual without a name", location)
         return None
     names = [primary]
     for alias_text in _split(row["alt_names"]):
-        alias = split_name(alias_text, individual=True)
+        alias = csl_name(alias_text)
         if alias is not None:
             names.append(alias.model_copy(update={"kind": "alias"}))
     documents, gender = _ids(row["ids"])
@@ -92,6 +92,21 @@ def _individual(
         remarks=row.get("remarks") or None,
         programs=_split(row.get("programs", "")),
     )
+
+
+def csl_name(text: str) -> EntryName | None:
+    """'SURNAME, Given' as OFAC writes it, or 'Given Names SURNAME' (the CSL's non-OFAC sources write the
+    family name in capitals after mixed-case given names): either way the parts are split."""
+    name = split_name(text, individual=True)
+    if name is None or name.family is not None:
+        return name
+    tokens = name.full.split()
+    tail = len(tokens)
+    while tail > 0 and tokens[tail - 1].isupper() and any(c.isalpha() for c in tokens[tail - 1]):
+        tail -= 1
+    if 0 < tail < len(tokens) and not any(t.isupper() for t in tokens[:tail]):
+        return name.model_copy(update={"given": " ".join(tokens[:tail]), "family": " ".join(tokens[tail:])})
+    return name
 
 
 def _source_id(row: dict[str, str]) -> str:
