@@ -122,3 +122,14 @@ def test_birth_dates_must_agree_in_history() -> None:
     assert birth_dates_compatible(date(1967, 6, 3), date(1967, 6, 4))
     assert birth_dates_compatible(date(1978, 3, 12), date(1978, 12, 3))  # day and month transposed
     assert not birth_dates_compatible(date(1948, 2, 24), date(1951, 12, 1))
+
+
+def test_unknown_traveller_is_not_found(session: Session) -> None:
+    import pytest
+
+    from paxvet.errors import NotFound
+
+    with pytest.raises(NotFound):
+        neighbourhood(session, 999_999)
+    with pytest.raises(NotFound):
+        travel_history(session, 999_999)

@@ -92,6 +92,7 @@ def _statements() -> tuple[Any, Any]:
 
 _FIRST, _SECOND = _statements()
 _T, _F = Traveller.__table__, Flight.__table__
+_EXISTS = select(_T.c.id).where(_T.c.id == bindparam("tid"))
 _LABELS = (
     select(_T.c.id, _T.c.given_names, _T.c.surname, _F.c.carrier, _F.c.number, _F.c.flight_date)
     .select_from(_T.join(_F, _F.c.id == _T.c.flight_id))
@@ -121,6 +122,8 @@ def neighbourhood(
         window = (centre - timedelta(days=days), centre + timedelta(days=days))
     lo, hi = window or _ALL_TIME
     first = session.execute(_FIRST, {"tid": traveller_id, "lo": lo, "hi": hi, "cap": FANOUT * 6}).all()
+    if not first and session.execute(_EXISTS, {"tid": traveller_id}).first() is None:
+        raise NotFound(f"no traveller {traveller_id}")
     found: dict[int, dict[str, Any]] = {}
     for tid, kind in first:
         entry = found.setdefault(tid, {"hops": 1, "shared": set(), "via": set()})
