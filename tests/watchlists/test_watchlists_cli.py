@@ -104,3 +104,15 @@ def test_documents_list(cli_env: Path) -> None:
     assert code == 0 and report["added"] == 3 and report["list_name"] == "sltd"
     code, out = run("lists", "--json")
     assert json.loads(out)[0]["category"] == "lost_stolen_document"
+
+
+def test_set_list_settings(cli_env: Path) -> None:
+    run("lists", "load", "paxvet-csv", str(FIXTURES / "paxvet" / "wanted.csv"), "--list", "w")
+    code, out = run("lists", "set", "w", "--threshold", "0.9", "--inactive", "--severity", "critical")
+    assert code == 0, out
+    assert "w: inactive, wanted, severity critical, owner local, threshold 0.90" in out
+    assert json.loads(run("lists", "--json")[1])[0]["active"] is False
+    code, out = run("lists", "set", "w", "--default-threshold", "--active")
+    assert "w: active" in out and "threshold matcher default" in out
+    result = runner.invoke(app, ["lists", "set", "w", "--threshold", "1.5"])
+    assert "threshold 1.5 must be above 0 and at most 1" in str(result.exception)

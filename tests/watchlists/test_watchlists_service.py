@@ -182,3 +182,14 @@ def test_screening_entries_follow_new_versions(session: Session, tmp_path: Path)
     service.get_list(session, "wanted").default_severity = "low"
     session.flush()
     assert {e.severity for e in service.screening_entries(session)} == {"low"}
+
+
+def test_update_list_is_audited(session: Session) -> None:
+    load(session, FIXTURES / "paxvet" / "wanted.csv")
+    service.update_list(session, "wanted", threshold=0.85, active=False, changed_by="supervisor")
+    event = session.scalar(select(AuditEvent).filter_by(action="watchlist:list:updated"))
+    assert event is not None and event.actor == "supervisor"
+    assert event.details["before"]["active"] is True and event.details["after"]["threshold"] == 0.85
+    assert service.screening_entries(session) == []
+    with pytest.raises(InvalidInput):
+        service.update_list(session, "wanted", category="pirates")

@@ -133,6 +133,37 @@ def _print_problems(error: InvalidInput) -> None:
         err_console.print(f"  - {problem}", markup=False, soft_wrap=True)
 
 
+@lists_app.command("set")
+def set_list(
+    name: str = typer.Argument(..., help="The list's name."),
+    threshold: float | None = typer.Option(None, help="Matcher threshold for this list (0-1]."),
+    default_threshold: bool = typer.Option(False, "--default-threshold", help="Use the matcher's default."),
+    active: bool | None = typer.Option(None, "--active/--inactive", help="Screen against this list or not."),
+    category: str | None = typer.Option(None, help=f"One of: {', '.join(CATEGORIES)}."),
+    severity: str | None = typer.Option(None, help=f"Default severity: {', '.join(SEVERITIES)}."),
+    owner: str | None = typer.Option(None, "--owner", help="Owning agency."),
+) -> None:
+    """Change a list's settings: threshold, active or not, category, severity, owner (audited)."""
+    with session_scope(open_engine()) as session:
+        watchlist = service.update_list(
+            session,
+            name,
+            threshold=threshold,
+            default_threshold=default_threshold,
+            active=active,
+            category=category,
+            severity=severity,
+            owner=owner,
+            changed_by=_user(),
+        )
+        threshold_text = "matcher default" if watchlist.threshold is None else f"{watchlist.threshold:.2f}"
+        console.print(
+            f"{watchlist.name}: {'active' if watchlist.active else 'inactive'}, {watchlist.category}, "
+            f"severity {watchlist.default_severity}, owner {watchlist.owner_agency}, "
+            f"threshold {threshold_text}"
+        )
+
+
 @lists_app.command("show")
 def show(
     name: str = typer.Argument(..., help="The list's name."),

@@ -473,6 +473,56 @@ def version_delta(session: Session, version_id: int) -> Delta:
     return Delta(version_id, grouped["added"], grouped["changed"], grouped["removed"])
 
 
+def update_list(
+    session: Session,
+    name: str,
+    *,
+    threshold: float | None = None,
+    default_threshold: bool = False,
+    active: bool | None = None,
+    category: str | None = None,
+    severity: str | None = None,
+    owner: str | None = None,
+    changed_by: str | None = None,
+) -> Watchlist:
+    """Change a list's settings (what screening uses), audited as `watchlist:list:updated`."""
+    _check_choice("category", category, CATEGORIES)
+    _check_choice("severity", severity, SEVERITIES)
+    if threshold is not None and not 0.0 < threshold <= 1.0:
+        raise InvalidInput(f"threshold {threshold} must be above 0 and at most 1")
+    watchlist = get_list(session, name)
+    before = _settings(watchlist)
+    if threshold is not None or default_threshold:
+        watchlist.threshold = None if default_threshold else threshold
+    watchlist.active = watchlist.active if active is None else active
+    watchlist.category = category or watchlist.category
+    watchlist.default_severity = severity or watchlist.default_severity
+    watchlist.owner_agency = owner or watchlist.owner_agency
+    after = _settings(watchlist)
+    if after != before:
+        record_event(
+            session,
+            "watchlist:list:updated",
+            actor=changed_by,
+            agency=watchlist.owner_agency,
+            subject_type="watchlist",
+            subject_id=watchlist.id,
+            details={"before": before, "after": after},
+        )
+    session.flush()
+    return watchlist
+
+
+def _settings(watchlist: Watchlist) -> dict[str, Any]:
+    return {
+        "threshold": watchlist.threshold,
+        "active": watchlist.active,
+        "category": watchlist.category,
+        "severity": watchlist.default_severity,
+        "owner": watchlist.owner_agency,
+    }
+
+
 def get_list(session: Session, name: str) -> Watchlist:
     watchlist = session.scalar(select(Watchlist).filter_by(name=name))
     if watchlist is None:
