@@ -199,3 +199,19 @@ def test_notifier_is_chosen_by_settings() -> None:
         get_notifier(Settings(notifier="pigeon"))
     with pytest.raises(ConfigurationError, match="RECIPIENTS"):
         get_notifier(Settings(notifier="smtp"))
+
+
+def test_a_misconfigured_notifier_does_not_stop_screening(
+    session: Session, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from paxvet.settings import get_settings
+
+    monkeypatch.setenv("PAXVET_NOTIFIER", "smtp")  # without recipients
+    get_settings.cache_clear()
+    try:
+        hits = urgent_hits(session)
+        with caplog.at_level(logging.ERROR, logger="paxvet.notify"):
+            assert notify_hits(hits.values(), within_hours=6) == 0
+        assert "RECIPIENTS" in caplog.text and hits["soon"].notified_at is None
+    finally:
+        get_settings.cache_clear()

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from paxvet.db import utcnow
 from paxvet.errors import ConfigurationError
-from paxvet.notify.base import Notification, NotificationFailed, Notifier
+from paxvet.notify.base import Notification, Notifier
 from paxvet.screening.models import Hit
 from paxvet.settings import Settings, get_settings
 
@@ -95,12 +95,17 @@ def notify_hits(
     urgent = [h for h in hits if is_urgent(h, now, within)]
     if not urgent:
         return 0
-    notifier = notifier or get_notifier()
+    if notifier is None:
+        try:
+            notifier = get_notifier()
+        except ConfigurationError as exc:  # a notifier misconfiguration must never stop screening
+            logger.error("notifications not sent: %s", exc.message)
+            return 0
     sent = 0
     for hit in urgent:
         try:
             notifier.send(notification_for(hit))
-        except NotificationFailed as exc:
+        except Exception as exc:  # the transport is outside paxvet: log, keep screening, retry later
             logger.error("notification of hit %s failed: %s", hit.id, exc)
             continue
         hit.notified_at = now
