@@ -27,7 +27,7 @@ _FAMILY_ROLES = frozenset({FAMILY, PATERNAL, MATERNAL})
 # How much an entry token left over costs, by its role (a missing paternal surname matters most).
 _ENTRY_ROLE_COST = {PATERNAL: 2.0, MATERNAL: 0.75}
 SUBSTITUTION_COST = 1.0
-TRAVELLER_EXTRA_COST = 0.35
+TRAVELLER_EXTRA_COST = 0.25
 ENTRY_EXTRA_COST = 0.2
 ENTRY_EXTRA_COST_THIN = 0.5  # when fewer than two significant tokens aligned
 SWAP_FACTOR = 0.97

@@ -50,6 +50,8 @@ def compare_tokens(a: Token, b: Token) -> tuple[float, str]:
 @lru_cache(maxsize=500_000)
 def _compare(a: Token, b: Token) -> tuple[float, str]:
     crossed = a.script != b.script
+    if a.script == "cjk" and b.script == "cjk" and a.raw != b.raw:
+        return 0.0, ""  # two different characters are two different names, however close in sound
     if a.norm == b.norm:
         if crossed:
             return SIMILARITY[TRANSLIT], TRANSLIT
@@ -58,10 +60,10 @@ def _compare(a: Token, b: Token) -> tuple[float, str]:
         return SIMILARITY[TRANSLIT if crossed else VARIANT], TRANSLIT if crossed else VARIANT
     if a.particle or b.particle:
         return 0.0, ""
-    if a.script == "cjk" and b.script == "cjk":
-        return 0.0, ""  # two different characters are two different names, however close in sound
     if (a.script in _ABJAD) != (b.script in _ABJAD):
         return _abjad(a, b) if a.script in _ABJAD else _abjad(b, a)
+    if a.canon.startswith("abd") and b.canon.startswith("abd"):
+        return _typo(a.canon[3:], b.canon[3:], TYPO)  # 'Abdul Hamid' vs 'Abdul Ghani': compare what follows
     best = _typo(a.norm, b.norm, TYPO)
     if best[0] == 0.0 and max(len(a.norm), len(b.norm)) <= 3 and a.skel == b.skel and a.skel:
         best = (0.7, PHONETIC)  # short syllables differing only in vowels: Jong Un / Jong On
@@ -127,7 +129,7 @@ def _initial_or_truncated(a: Token, b: Token) -> tuple[float, str]:
     if short.canon.startswith("abd") is not long_.canon.startswith("abd") and long_.canon.endswith(
         short.canon
     ):
-        return 0.75, TRUNCATED  # Abdul Saifullah / Saifullah
+        return 0.6, TRUNCATED  # Abdul Saifullah / Saifullah
     return 0.0, ""
 
 
@@ -140,5 +142,5 @@ def compare_joined(parts: tuple[Token, ...], whole: Token) -> tuple[float, str]:
         return 0.97, JOINED
     distance = OSA.distance(glued, whole.norm, score_cutoff=2)
     if distance <= allowed_edits(len(glued)) and len(glued) >= 6:
-        return 0.9 - 0.12 * distance, JOINED
+        return 0.95 - 0.1 * distance, JOINED
     return 0.0, ""
