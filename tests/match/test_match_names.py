@@ -149,3 +149,12 @@ def test_substituted_name_part_is_evidence_against() -> None:
 
 def test_cyrillic_list_name_against_latin_traveller() -> None:
     assert score("Aleksandr Lukashenko", "Александр Лукашенко") >= DEFAULT_THRESHOLD
+
+
+def test_chinese_characters_differing_in_one_character_are_different_names() -> None:
+    assert score("习近朋", "习近平") < 0.7
+    assert score("高石早苗", "高市早苗") < DEFAULT_THRESHOLD  # same sound, different character
+
+
+def test_abd_compounds_compare_what_follows() -> None:
+    assert score("Abdul Hamid Qurishi", "ABDUL GHANI QURISHI") < 0.7
