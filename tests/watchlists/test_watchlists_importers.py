@@ -285,3 +285,11 @@ def test_unknown_format_is_an_input_error() -> None:
 
     with pytest.raises(InvalidInput, match="unknown list format 'xls'"):
         parser_for("xls")
+
+
+def test_documents_csv_refuses_absurd_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    path.write_text("document_number,issuing_country\n" + "A" * 41 + ",MEX\n", encoding="utf-8")
+    assert error_texts("documents-csv", str(path)) == [
+        "long.csv:line 2: document_number: 41 characters; at most 40"
+    ]

@@ -190,5 +190,10 @@ class EntryRecord(_Frozen):
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical JSON: equal hashes mean the source said exactly the same thing."""
-        body = json.dumps(self.to_json(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(body.encode()).hexdigest()
+        return content_hash_of(self.to_json())
+
+
+def content_hash_of(data: dict[str, object]) -> str:
+    """The content hash of an entry's stored JSON (`EntryRecord.to_json()`)."""
+    body = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode()).hexdigest()

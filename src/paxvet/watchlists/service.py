@@ -9,7 +9,6 @@ statements: a million-name list costs a handful of queries, not one per entry.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from paxvet.watchlists.models import (
     WatchlistVersion,
 )
 from paxvet.watchlists.records import person_record_from_json
-from paxvet.watchlists.schemas import EntryRecord
+from paxvet.watchlists.schemas import EntryRecord, content_hash_of
 
 CHUNK = 5000
 DEFAULT_CATEGORY = {"documents-csv": "lost_stolen_document", "paxvet-csv": "wanted"}
@@ -227,15 +226,59 @@ def source_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _hash(data: dict[str, Any]) -> str:
-    body = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode()).hexdigest()
+@dataclass
+class _Plan:
+    """What one load does to the stored entries, worked out before anything is written."""
+
+    new_rows: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    relisted: list[dict[str, Any]] = field(default_factory=list)
+    removed_ids: list[int] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed_ids(self) -> list[int]:
+        return [row["id"] for row in self.changed]
+
+    @property
+    def relisted_ids(self) -> list[int]:
+        return [row["id"] for row in self.relisted]
 
 
 def _apply(
     session: Session, watchlist_id: int, version_id: int, entries: list[EntryRecord]
-) -> tuple[int, ...]:
+) -> tuple[int, int, int, int]:
     """Compare with the stored entries by source id and content hash; write the delta in bulk."""
+    plan = _plan(session, watchlist_id, version_id, entries)
+    changes = _previous_records(session, plan.changed_ids)  # read before it is overwritten
+    connection = session.connection()  # Core executemany: no ORM bookkeeping per row
+    for chunk in _chunks(plan.new_rows):
+        connection.execute(insert(WatchlistEntry), chunk)
+    for batch in (plan.changed, plan.relisted):  # one key set per batch
+        for chunk in _chunks(batch):
+            session.execute(update(WatchlistEntry), chunk)
+    for chunk in _chunks(plan.removed_ids):
+        session.execute(
+            update(WatchlistEntry)
+            .where(WatchlistEntry.id.in_(chunk))
+            .values(removed_in_version_id=version_id)
+            .execution_options(synchronize_session=False)
+        )
+    added_ids = list(
+        session.scalars(
+            select(WatchlistEntry.id).filter_by(
+                watchlist_id=watchlist_id, added_in_version_id=version_id, removed_in_version_id=None
+            )
+        )
+    )  # the new rows and the re-listed ones
+    changes += [{"entry_id": i, "change": "added", "previous_record": None} for i in added_ids]
+    changes += [{"entry_id": i, "change": "removed", "previous_record": None} for i in plan.removed_ids]
+    for chunk in _chunks(changes):
+        connection.execute(insert(WatchlistEntryChange), [{"version_id": version_id, **c} for c in chunk])
+    return len(added_ids), len(plan.changed), len(plan.removed_ids), plan.unchanged
+
+
+def _plan(session: Session, watchlist_id: int, version_id: int, entries: list[EntryRecord]) -> _Plan:
     stored = {
         row.source_id: row
         for row in session.execute(
@@ -247,62 +290,23 @@ def _apply(
             ).filter_by(watchlist_id=watchlist_id)
         )
     }
-    new_rows: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    relisted: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
-    changed_ids: list[int] = []
-    unchanged = 0
+    plan = _Plan()
     for entry in entries:
         data = entry.to_json()
-        digest = _hash(data)
+        digest = content_hash_of(data)
         row = stored.pop(entry.source_id, None)
+        fields = _entry_row(watchlist_id, version_id, entry, data, digest)
         if row is None:
-            new_rows.append(_entry_row(watchlist_id, version_id, entry, data, digest))
+            plan.new_rows.append(fields)
         elif row.removed_in_version_id is not None:  # listed again: a new listing as far as screening goes
-            relisted.append(
-                {
-                    "id": row.id,
-                    **_entry_row(watchlist_id, version_id, entry, data, digest),
-                    "removed_in_version_id": None,
-                }
-            )
-            changes.append({"version_id": version_id, "entry_id": row.id, "change": "added"})
+            plan.relisted.append({"id": row.id, **fields, "removed_in_version_id": None})
         elif row.content_hash != digest:
-            fields = _entry_row(watchlist_id, version_id, entry, data, digest)
             del fields["added_in_version_id"]
-            updates.append({"id": row.id, **fields})
-            changed_ids.append(row.id)
+            plan.changed.append({"id": row.id, **fields})
         else:
-            unchanged += 1
-    removed_ids = [row.id for row in stored.values() if row.removed_in_version_id is None]
-    changes += _previous_records(session, version_id, changed_ids)
-    connection = session.connection()  # Core executemany: no ORM bookkeeping per row
-    for chunk in _chunks(new_rows):
-        connection.execute(insert(WatchlistEntry), chunk)
-    for batch in (updates, relisted):  # one key set per batch
-        for chunk in _chunks(batch):
-            session.execute(update(WatchlistEntry), chunk)
-    for chunk in _chunks(removed_ids):
-        session.execute(
-            update(WatchlistEntry)
-            .where(WatchlistEntry.id.in_(chunk))
-            .values(removed_in_version_id=version_id)
-            .execution_options(synchronize_session=False)
-        )
-    new_ids = session.scalars(
-        select(WatchlistEntry.id).filter_by(
-            watchlist_id=watchlist_id, added_in_version_id=version_id, removed_in_version_id=None
-        )
-    )
-    reactivated = {c["entry_id"] for c in changes if c["change"] == "added"}
-    changes += [
-        {"version_id": version_id, "entry_id": i, "change": "added"} for i in new_ids if i not in reactivated
-    ]
-    changes += [{"version_id": version_id, "entry_id": i, "change": "removed"} for i in removed_ids]
-    for chunk in _chunks(changes):
-        connection.execute(insert(WatchlistEntryChange), [{"previous_record": None, **c} for c in chunk])
-    return len(new_rows) + len(reactivated), len(changed_ids), len(removed_ids), unchanged
+            plan.unchanged += 1
+    plan.removed_ids = [row.id for row in stored.values() if row.removed_in_version_id is None]
+    return plan
 
 
 def _entry_row(
@@ -326,21 +330,14 @@ def _entry_row(
     }
 
 
-def _previous_records(session: Session, version_id: int, ids: list[int]) -> list[dict[str, Any]]:
+def _previous_records(session: Session, ids: list[int]) -> list[dict[str, Any]]:
     """The content each changed entry had before this version, kept beside the change."""
     result = []
     for chunk in _chunks(ids):
-        for entry_id, record in session.execute(
+        rows = session.execute(
             select(WatchlistEntry.id, WatchlistEntry.record).where(WatchlistEntry.id.in_(chunk))
-        ):
-            result.append(
-                {
-                    "version_id": version_id,
-                    "entry_id": entry_id,
-                    "change": "changed",
-                    "previous_record": record,
-                }
-            )
+        )
+        result += [{"entry_id": i, "change": "changed", "previous_record": record} for i, record in rows]
     return result
 
 

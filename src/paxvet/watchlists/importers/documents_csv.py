@@ -34,6 +34,7 @@ COLUMNS = (
     "status",
     "remarks",
 )
+MAX_NUMBER = 40
 STATUSES = ("lost", "stolen", "revoked", "invalidated")
 
 
@@ -58,6 +59,9 @@ def _document(row: dict[str, str], problems: ProblemList, location: str) -> Entr
     number = normalize_document_number(row["document_number"])
     if not number:
         problems.error("document_number: is required", location)
+    elif len(number) > MAX_NUMBER:  # travel documents have at most a few dozen characters (ICAO 9303)
+        problems.error(f"document_number: {len(number)} characters; at most {MAX_NUMBER}", location)
+        number = ""
     country = fields.read(
         problems,
         location,
