@@ -193,3 +193,26 @@ def test_update_list_is_audited(session: Session) -> None:
     assert service.screening_entries(session) == []
     with pytest.raises(InvalidInput):
         service.update_list(session, "wanted", category="pirates")
+
+
+def test_delta_matches_a_model_over_random_versions(session: Session, tmp_path: Path) -> None:
+    """Five random versions of a 40-person list: every delta equals what a plain set comparison says."""
+    import random
+
+    rng = random.Random(11)
+    previous: dict[str, str] = {}
+    for number in range(1, 6):
+        current = {
+            f"P{i}": f"Person {i},{rng.choice(['1970', '1971'])}" for i in range(40) if rng.random() < 0.7
+        }
+        path = write(tmp_path, f"v{number}.csv", [f"{k},{v},,," for k, v in sorted(current.items())])
+        report = load(session, path)
+        delta = service.version_delta(session, report.version_id)
+        assert names_of(session, delta.added_ids) == sorted(set(current) - set(previous))
+        assert names_of(session, delta.removed_ids) == sorted(set(previous) - set(current))
+        expected_changed = sorted(k for k in set(current) & set(previous) if current[k] != previous[k])
+        assert names_of(session, delta.changed_ids) == expected_changed
+        assert report.unchanged == len(set(current) & set(previous)) - len(expected_changed)
+        active = {e.source_id for e in service.screening_entries(session)}
+        assert active == set(current)
+        previous = current

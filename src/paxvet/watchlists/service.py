@@ -1,41 +1,45 @@
-"""Loading list versions and reading lists for screening.
+"""Loading list versions, changing list settings, and finding lists and entries.
 
-`load_list` parses a source (all-or-nothing), records a new version, and applies the delta against the
-entries already stored: by source id, an entry is added (new or re-listed), changed (its content hash
-differs), kept, or removed (marked, never deleted, so past hits still point at it). Writes are bulk
-statements: a million-name list costs a handful of queries, not one per entry.
+`load_list` parses a source (all-or-nothing), records a new version and applies its delta against the
+stored entries (`watchlists.delta`). The reads screening uses live in `watchlists.entries` and
+`watchlists.delta` and are re-exported here, so callers need only this module.
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Text, cast, func, insert, or_, select, update
+from sqlalchemy import Text, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from paxvet.audit.service import record_event
-from paxvet.documents.numbers import folded_document_number
 from paxvet.errors import InvalidInput, NotFound, Problem
-from paxvet.match.records import PersonRecord
+from paxvet.watchlists.delta import Delta, apply_delta, version_delta
+from paxvet.watchlists.entries import ScreeningEntry, document_entries, screening_entries
 from paxvet.watchlists.importers import parse_source
 from paxvet.watchlists.importers.base import paused_gc
-from paxvet.watchlists.models import (
-    CATEGORIES,
-    SEVERITIES,
-    Watchlist,
-    WatchlistEntry,
-    WatchlistEntryChange,
-    WatchlistVersion,
-)
-from paxvet.watchlists.records import person_record_from_json
-from paxvet.watchlists.schemas import EntryRecord, content_hash_of
+from paxvet.watchlists.models import CATEGORIES, SEVERITIES, Watchlist, WatchlistEntry, WatchlistVersion
 
-CHUNK = 5000
+__all__ = [
+    "Delta",
+    "ListSummary",
+    "LoadReport",
+    "ScreeningEntry",
+    "document_entries",
+    "entry_search",
+    "get_list",
+    "get_version",
+    "list_summaries",
+    "load_list",
+    "screening_entries",
+    "update_list",
+    "version_delta",
+]
 DEFAULT_CATEGORY = {"documents-csv": "lost_stolen_document", "paxvet-csv": "wanted"}
 
 
@@ -60,31 +64,6 @@ class LoadReport:
         data = {k: v for k, v in self.__dict__.items() if k != "warnings"}
         data["warnings"] = [str(w) for w in self.warnings]
         return data
-
-
-@dataclass(frozen=True)
-class Delta:
-    version_id: int
-    added_ids: list[int] = field(default_factory=list)
-    changed_ids: list[int] = field(default_factory=list)
-    removed_ids: list[int] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class ScreeningEntry:
-    """One active entry, ready for the matcher; `version_id` is the version its current content came in."""
-
-    entry_id: int
-    watchlist_id: int
-    list_name: str
-    owner_agency: str
-    source_id: str
-    category: str
-    severity: str
-    threshold: float | None
-    version_id: int
-    content_hash: str
-    record: PersonRecord
 
 
 @dataclass(frozen=True)
@@ -135,7 +114,7 @@ def load_list(
     session.add(version)
     session.flush()
     with paused_gc():
-        added, changed, removed, unchanged = _apply(session, watchlist.id, version.id, parsed.entries)
+        added, changed, removed, unchanged = apply_delta(session, watchlist.id, version.id, parsed.entries)
     version.entry_count, version.added, version.changed, version.removed = (
         len(parsed.entries),
         added,
@@ -224,250 +203,6 @@ def source_digest(path: Path) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()
-
-
-@dataclass
-class _Plan:
-    """What one load does to the stored entries, worked out before anything is written."""
-
-    new_rows: list[dict[str, Any]] = field(default_factory=list)
-    changed: list[dict[str, Any]] = field(default_factory=list)
-    relisted: list[dict[str, Any]] = field(default_factory=list)
-    removed_ids: list[int] = field(default_factory=list)
-    unchanged: int = 0
-
-    @property
-    def changed_ids(self) -> list[int]:
-        return [row["id"] for row in self.changed]
-
-    @property
-    def relisted_ids(self) -> list[int]:
-        return [row["id"] for row in self.relisted]
-
-
-def _apply(
-    session: Session, watchlist_id: int, version_id: int, entries: list[EntryRecord]
-) -> tuple[int, int, int, int]:
-    """Compare with the stored entries by source id and content hash; write the delta in bulk."""
-    plan = _plan(session, watchlist_id, version_id, entries)
-    changes = _previous_records(session, plan.changed_ids)  # read before it is overwritten
-    connection = session.connection()  # Core executemany: no ORM bookkeeping per row
-    for chunk in _chunks(plan.new_rows):
-        connection.execute(insert(WatchlistEntry), chunk)
-    for batch in (plan.changed, plan.relisted):  # one key set per batch
-        for chunk in _chunks(batch):
-            session.execute(update(WatchlistEntry), chunk)
-    for chunk in _chunks(plan.removed_ids):
-        session.execute(
-            update(WatchlistEntry)
-            .where(WatchlistEntry.id.in_(chunk))
-            .values(removed_in_version_id=version_id)
-            .execution_options(synchronize_session=False)
-        )
-    added_ids = list(
-        session.scalars(
-            select(WatchlistEntry.id).filter_by(
-                watchlist_id=watchlist_id, added_in_version_id=version_id, removed_in_version_id=None
-            )
-        )
-    )  # the new rows and the re-listed ones
-    changes += [{"entry_id": i, "change": "added", "previous_record": None} for i in added_ids]
-    changes += [{"entry_id": i, "change": "removed", "previous_record": None} for i in plan.removed_ids]
-    for chunk in _chunks(changes):
-        connection.execute(insert(WatchlistEntryChange), [{"version_id": version_id, **c} for c in chunk])
-    return len(added_ids), len(plan.changed), len(plan.removed_ids), plan.unchanged
-
-
-def _plan(session: Session, watchlist_id: int, version_id: int, entries: list[EntryRecord]) -> _Plan:
-    stored = {
-        row.source_id: row
-        for row in session.execute(
-            select(
-                WatchlistEntry.id,
-                WatchlistEntry.source_id,
-                WatchlistEntry.content_hash,
-                WatchlistEntry.removed_in_version_id,
-            ).filter_by(watchlist_id=watchlist_id)
-        )
-    }
-    plan = _Plan()
-    for entry in entries:
-        data = entry.to_json()
-        digest = content_hash_of(data)
-        row = stored.pop(entry.source_id, None)
-        fields = _entry_row(watchlist_id, version_id, entry, data, digest)
-        if row is None:
-            plan.new_rows.append(fields)
-        elif row.removed_in_version_id is not None:  # listed again: a new listing as far as screening goes
-            plan.relisted.append({"id": row.id, **fields, "removed_in_version_id": None})
-        elif row.content_hash != digest:
-            del fields["added_in_version_id"]
-            plan.changed.append({"id": row.id, **fields})
-        else:
-            plan.unchanged += 1
-    plan.removed_ids = [row.id for row in stored.values() if row.removed_in_version_id is None]
-    return plan
-
-
-def _entry_row(
-    watchlist_id: int, version_id: int, entry: EntryRecord, data: dict[str, Any], digest: str
-) -> dict[str, Any]:
-    document_key = None
-    if entry.entry_type == "document" and entry.documents:
-        doc = entry.documents[0]
-        document_key = f"{folded_document_number(doc.number)}|{doc.country or ''}"
-    return {
-        "watchlist_id": watchlist_id,
-        "source_id": entry.source_id,
-        "entry_type": entry.entry_type,
-        "primary_name": entry.primary_name[:400],
-        "record": data,
-        "content_hash": digest,
-        "listed_on": entry.listed_on,
-        "added_in_version_id": version_id,
-        "changed_in_version_id": version_id,
-        "document_key": document_key,
-    }
-
-
-def _previous_records(session: Session, ids: list[int]) -> list[dict[str, Any]]:
-    """The content each changed entry had before this version, kept beside the change."""
-    result = []
-    for chunk in _chunks(ids):
-        rows = session.execute(
-            select(WatchlistEntry.id, WatchlistEntry.record).where(WatchlistEntry.id.in_(chunk))
-        )
-        result += [{"entry_id": i, "change": "changed", "previous_record": record} for i, record in rows]
-    return result
-
-
-def _chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _active_rows(session: Session, entry_type: str, list_names: Iterable[str] | None) -> Any:
-    query = (
-        select(
-            WatchlistEntry.id,
-            WatchlistEntry.watchlist_id,
-            WatchlistEntry.source_id,
-            WatchlistEntry.content_hash,
-            WatchlistEntry.changed_in_version_id,
-            WatchlistEntry.record,
-            WatchlistEntry.severity,
-            WatchlistEntry.document_key,
-            Watchlist.name,
-            Watchlist.owner_agency,
-            Watchlist.category,
-            Watchlist.default_severity,
-            Watchlist.threshold,
-        )
-        .join(Watchlist, Watchlist.id == WatchlistEntry.watchlist_id)
-        .where(
-            Watchlist.active.is_(True),
-            WatchlistEntry.removed_in_version_id.is_(None),
-            WatchlistEntry.entry_type == entry_type,
-        )
-        .order_by(WatchlistEntry.id)
-    )
-    if list_names is not None:
-        query = query.where(Watchlist.name.in_(list(list_names)))
-    return session.execute(query.execution_options(yield_per=CHUNK))
-
-
-def _screening_entry(row: Any) -> ScreeningEntry:
-    return ScreeningEntry(
-        entry_id=row.id,
-        watchlist_id=row.watchlist_id,
-        list_name=row.name,
-        owner_agency=row.owner_agency,
-        source_id=row.source_id,
-        category=row.category,
-        severity=row.severity or row.default_severity,
-        threshold=row.threshold,
-        version_id=row.changed_in_version_id,
-        content_hash=row.content_hash,
-        record=person_record_from_json(row.record, key=str(row.id)),
-    )
-
-
-def screening_entries(session: Session, list_names: Iterable[str] | None = None) -> list[ScreeningEntry]:
-    """Active person entries of active lists, in entry-id order; the record's key is the entry id.
-
-    Decoding a million entries takes seconds, so the result is kept in memory per database and list
-    selection, and reused while no list has a new version or changed settings (one cheap query checks).
-    """
-    names = None if list_names is None else tuple(sorted(list_names))
-    bind = session.get_bind()
-    key = (str(bind.engine.url), names)
-    state = _lists_state(session)
-    cached = _SCREENING_CACHE.get(key)
-    if cached is not None and cached[0] == state:
-        return list(cached[1])
-    with paused_gc():
-        entries = [_screening_entry(row) for row in _active_rows(session, "person", names)]
-    _SCREENING_CACHE[key] = (state, tuple(entries))
-    return entries
-
-
-_SCREENING_CACHE: dict[
-    tuple[str, tuple[str, ...] | None], tuple[tuple[Any, ...], tuple[ScreeningEntry, ...]]
-] = {}
-
-
-def _lists_state(session: Session) -> tuple[Any, ...]:
-    """What screening entries depend on: every list's settings and its newest version (id, hash, time)."""
-    newest = (
-        select(WatchlistVersion.watchlist_id, func.max(WatchlistVersion.id).label("version_id"))
-        .group_by(WatchlistVersion.watchlist_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(
-            Watchlist.id,
-            Watchlist.name,
-            Watchlist.active,
-            Watchlist.owner_agency,
-            Watchlist.category,
-            Watchlist.default_severity,
-            Watchlist.threshold,
-            WatchlistVersion.id,
-            WatchlistVersion.source_sha256,
-            WatchlistVersion.loaded_at,
-        )
-        .outerjoin(newest, newest.c.watchlist_id == Watchlist.id)
-        .outerjoin(WatchlistVersion, WatchlistVersion.id == newest.c.version_id)
-        .order_by(Watchlist.id)
-    )
-    # Entries written by other means than load_list (tests, repairs) still invalidate: one scan of the index.
-    totals = session.execute(
-        select(
-            func.count(WatchlistEntry.id),
-            func.max(WatchlistEntry.id),
-            func.max(WatchlistEntry.changed_in_version_id),
-            func.max(WatchlistEntry.removed_in_version_id),
-        )
-    ).one()
-    return (*(tuple(row) for row in rows), tuple(totals))
-
-
-def document_entries(session: Session) -> dict[str, ScreeningEntry]:
-    """Active lost/stolen documents keyed 'FOLDEDNUMBER|ALPHA3' (folded: O/0, I/1... confusions folded)."""
-    return {row.document_key: _screening_entry(row) for row in _active_rows(session, "document", None)}
-
-
-def version_delta(session: Session, version_id: int) -> Delta:
-    if session.get(WatchlistVersion, version_id) is None:
-        raise NotFound(f"no watchlist version {version_id}")
-    grouped: dict[str, list[int]] = {"added": [], "changed": [], "removed": []}
-    for change, entry_id in session.execute(
-        select(WatchlistEntryChange.change, WatchlistEntryChange.entry_id)
-        .filter_by(version_id=version_id)
-        .order_by(WatchlistEntryChange.entry_id)
-    ):
-        grouped[change].append(entry_id)
-    return Delta(version_id, grouped["added"], grouped["changed"], grouped["removed"])
 
 
 def update_list(
