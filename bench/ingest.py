@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import resource
 import sys
 import tempfile
@@ -169,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
     files, origin = synthetic_day(args.flights, args.travellers)
     total_bytes = sum(len(f) for f in files)
     people = args.flights * args.travellers
+    load = os.getloadavg()[0]
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} at start (other jobs slow all rows)")
     print(
         f"synthetic day: {args.flights} flights x {args.travellers} travellers = {people:,} travellers, "
         f"{len(files):,} files, {total_bytes / 1e6:.1f} MB ({origin}); Python {sys.version.split()[0]}"
