@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Text, cast, func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paxvet.audit.service import record_event
-from paxvet.errors import InvalidInput, NotFound, Problem
+from paxvet.errors import Conflict, InvalidInput, NotFound, Problem
 from paxvet.watchlists.delta import Delta, apply_delta, version_delta
 from paxvet.watchlists.entries import ScreeningEntry, document_entries, screening_entries
 from paxvet.watchlists.importers import parse_source
@@ -100,19 +101,25 @@ def load_list(
         raise InvalidInput(
             f"{source}: {len(parsed.errors)} problem(s) found; nothing was loaded", problems=parsed.errors
         )
-    watchlist, created = _watchlist(session, list_name, fmt, category, severity, owner)
-    number = (
-        session.scalar(select(func.max(WatchlistVersion.number)).filter_by(watchlist_id=watchlist.id)) or 0
-    ) + 1
-    version = WatchlistVersion(
-        watchlist_id=watchlist.id,
-        number=number,
-        loaded_by=loaded_by,
-        source_path=str(source),
-        source_sha256=source_digest(source),
-    )
-    session.add(version)
-    session.flush()
+    try:  # two loads of one list at once: the second fails on the version number, not half-way
+        watchlist, created = _watchlist(session, list_name, fmt, category, severity, owner)
+        number = (
+            session.scalar(select(func.max(WatchlistVersion.number)).filter_by(watchlist_id=watchlist.id))
+            or 0
+        ) + 1
+        version = WatchlistVersion(
+            watchlist_id=watchlist.id,
+            number=number,
+            loaded_by=loaded_by,
+            source_path=str(source),
+            source_sha256=source_digest(source),
+        )
+        session.add(version)
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            f"list {list_name!r} is being loaded by someone else; load again when it is done"
+        ) from exc
     with paused_gc():
         added, changed, removed, unchanged = apply_delta(session, watchlist.id, version.id, parsed.entries)
     version.entry_count, version.added, version.changed, version.removed = (
