@@ -25,7 +25,8 @@ from paxvet.watchlists.models import (
 )
 
 lists_app = typer.Typer(
-    help="Watchlists: load versions (with deltas), list them, show one, diff versions.",
+    help="Watchlists. Alone, `paxvet lists` shows every list (version, entries, loaded at); the commands "
+    "load a version (with its delta), show a list, diff a version, and change a list's settings.",
     invoke_without_command=True,
 )
 
@@ -67,7 +68,9 @@ def overview(ctx: typer.Context, as_json: bool = typer.Option(False, "--json", h
 @lists_app.command("load")
 def load(
     fmt: str = typer.Argument(..., metavar="FORMAT", help=f"One of: {', '.join(FORMATS)}."),
-    path: Path = typer.Argument(..., help="The file, or the folder of a multi-file set (ofac-csv, uk-csv)."),
+    path: Path = typer.Argument(
+        ..., metavar="PATH", help="The file, or the folder of a multi-file set (ofac-csv, uk-csv)."
+    ),
     list_name: str = typer.Option(..., "--list", help="The list's name; created on first load."),
     category: str | None = typer.Option(None, help=f"One of: {', '.join(CATEGORIES)}."),
     severity: str | None = typer.Option(None, help=f"Default severity: {', '.join(SEVERITIES)}."),
