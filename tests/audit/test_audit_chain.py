@@ -95,3 +95,40 @@ def test_audit_verify_command(cli_env: Path) -> None:
     assert '"first_bad_seq": 2' in broken.output
     log = runner.invoke(app, ["audit", "log", "--user", "bob", "--json"])
     assert '"accounts:login:succeeded"' in log.output
+
+
+def test_verify_detects_deletion_at_the_end_of_the_chain(engine: Engine) -> None:
+    _three(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_event WHERE seq = 3"))
+    with session_scope(engine) as s:
+        report = verify_chain(s)
+    assert (report.ok, report.first_bad_seq) == (False, 3)
+    assert "deleted" in report.reason
+
+
+def test_concurrent_writers_never_collide(engine: Engine) -> None:
+    """Twenty threads appending at once: every event gets its own sequence number and the chain holds."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def write(n: int) -> None:
+        try:
+            for i in range(5):
+                with session_scope(engine) as s:
+                    record_event(s, "traveller:record:viewed", actor=f"user{n}", subject_id=i)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    with session_scope(engine) as s:
+        record_event(s, "accounts:login:succeeded", actor="first")
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with session_scope(engine) as s:
+        report = verify_chain(s)
+    assert report.ok and report.checked == 101

@@ -25,3 +25,16 @@ class AuditEvent(Base):
     details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's newest link (one row, id 1). Writers update it first, which serialises them on every
+    backend (a row lock on PostgreSQL, the write lock on SQLite), so two concurrent events can never claim
+    the same sequence number; and `verify_chain` compares it with the newest event to catch deletions or
+    insertions at the end of the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))

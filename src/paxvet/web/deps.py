@@ -94,15 +94,20 @@ def _identify(request: Request, db: Session) -> tuple[User | None, WebSession | 
     return (web_session.user if web_session else None), web_session
 
 
-async def csrf_protect(request: Request, db: Session = Depends(db_session)) -> None:
-    """Every unsafe request carries the session's CSRF token (form field or X-CSRF-Token header), except
-    API calls with a bearer token, which no browser sends on its own."""
+def identify(request: Request, db: Session = Depends(db_session)) -> None:
+    """Who is asking (session cookie or bearer token) and in which language. A plain function, so FastAPI
+    runs its database work in the thread pool, never on the event loop."""
     user, web_session = _identify(request, db)
     request.state.user = user
     request.state.who = Who.of(user) if user else None  # a detached copy for templates and error pages
     request.state.web_session = web_session
     request.state.language = choose_language(request, user)
     request.state.csrf = web_session.csrf_token if web_session else request.cookies.get(PRELOGIN_COOKIE, "")
+
+
+async def csrf_protect(request: Request, _identified: None = Depends(identify)) -> None:
+    """Every unsafe request carries the session's CSRF token (form field or X-CSRF-Token header), except
+    API calls with a bearer token, which no browser sends on its own."""
     if request.method in SAFE_METHODS or _bearer(request) is not None:
         return
     check_csrf(request.state.csrf, await submitted_csrf_token(request))

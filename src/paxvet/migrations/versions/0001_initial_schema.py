@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:28:39.400147
+Create Date: 2026-11-28 14:46:30.501510
 """
 
 from collections.abc import Sequence
@@ -47,6 +47,12 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_subject_id'), ['subject_id'], unique=False)
 
+    op.create_table('audit_head',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_head'))
+    )
     op.create_table('booking',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('carrier', sa.String(length=3), nullable=False),
@@ -838,6 +844,7 @@ def downgrade() -> None:
 
     op.drop_table('flight')
     op.drop_table('booking')
+    op.drop_table('audit_head')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_subject_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
