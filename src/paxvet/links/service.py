@@ -237,7 +237,12 @@ def co_travellers(session: Session, traveller_id: int) -> list[str]:
         .distinct()
         .limit(50)
     ).all()
-    return sorted({f"{g} {s}".strip() + (" (seat neighbour)" if k == "seat" else "") for g, s, k in rows})
+    how: dict[str, set[str]] = {}
+    for given, surname, kind in rows:
+        how.setdefault(f"{given} {surname}".strip(), set()).add(
+            "same booking" if kind == "booking" else "seat neighbour"
+        )
+    return [f"{name} ({', '.join(sorted(kinds))})" for name, kinds in sorted(how.items())]
 
 
 def document_keys(session: Session, traveller: Traveller) -> set[tuple[str, str | None]]:
