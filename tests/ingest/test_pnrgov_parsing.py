@@ -91,6 +91,8 @@ def test_every_shared_pnrgov_sample_maps(path: Path) -> None:
         assert all(d.location for d in diagnostics)
         assert not [d for d in diagnostics if d.severity == "error"]
         assert all(t.surname for p in push.pnrs for t in p.travellers)
+        if push.action == "full":
+            assert not any(p.cancelled for p in push.pnrs)  # empty ORG cancels only in an update
     if path.name in EXPECTED:
         push = results[0][0]
         got = (
@@ -231,3 +233,10 @@ def test_own_v11_push_documents_infant_checkin_bags_codeshare_nonair() -> None:
 def test_own_update_push_cancels() -> None:
     push, _ = _push(FIXTURES / "pnrgov" / "update_cancel.edi")
     assert push.action == "update" and [(p.locator, p.cancelled) for p in push.pnrs] == [("BBB222", True)]
+
+
+def test_empty_org_in_a_full_push_is_not_a_cancellation() -> None:
+    data = (FIXTURES / "pnrgov" / "update_cancel.edi").read_text().replace("MSG+:141", "MSG+:22")
+    push, diagnostics = parse_pnrgov(data)[0]
+    assert push.action == "full" and not push.pnrs[0].cancelled
+    assert any("empty ORG" in d.message and d.segment == 8 for d in diagnostics)

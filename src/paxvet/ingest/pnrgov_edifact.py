@@ -80,6 +80,7 @@ class PnrgovMapper:
         self.push = PnrPush(syntax="edifact", version=f"{message.version}.{message.release}".strip("."))
         self.push.sender = message.sender or None
         self.s = _State()
+        self._eqn_segment: Segment | None = None
 
     def diag(self, severity: str, text: str, seg: Segment, element: int | None = None) -> None:
         self.diagnostics.append(
@@ -103,11 +104,21 @@ class PnrgovMapper:
             except (ValueError, IndexError, TypeError) as exc:  # one bad segment must not lose the rest
                 self.diag("error", f"cannot read {seg.tag}: {exc}", seg)
         self._close_pnr()
+        self._check_declared_count()
         if self.push.flight is None:
             first = self.message.segments[0]
             self.diag("error", "no TVL at the head of the message: the pushed flight is unknown", first)
         self.push.problems = [d.to_problem() for d in self.diagnostics]
         return self.push
+
+    def _check_declared_count(self) -> None:
+        """EQN is the number of PNRs of the whole push: comparable here only for a single-part push."""
+        single = self.message.part_number == 1 and self.message.part_flag == "F"
+        declared, seg = self.push.declared_pnrs, self._eqn_segment
+        if single and seg is not None and declared is not None and declared != len(self.push.pnrs):
+            self.diag(
+                "warning", f"EQN declares {declared} PNRs, the message has {len(self.push.pnrs)}", seg, 1
+            )
 
     # ---- dispatch ------------------------------------------------------------------------------------
 
@@ -142,6 +153,7 @@ class PnrgovMapper:
         elif tag == "EQN":
             count = seg.get(1, 0).strip()
             self.push.declared_pnrs = int(count) if count.isdigit() else None
+            self._eqn_segment = seg
         else:
             self.diag("warning", f"{tag} before the first PNR (SRC); ignored", seg)
 
@@ -226,9 +238,12 @@ class PnrgovMapper:
         if self.s.zone in ("leg", "checkin"):
             return  # check-in agent / station
         if not seg.elements or not any(c.strip() for e in seg.elements for c in e):
-            pnr.cancelled = True  # empty ORG: cancelled PNR (update push)
-            if self.push.action != "update":
-                self.diag("warning", "empty ORG (cancelled PNR) in a full push", seg)
+            if self.push.action == "update":
+                pnr.cancelled = True  # empty ORG in an update push: the PNR is cancelled / off the flight
+            else:
+                self.diag(
+                    "warning", "empty ORG in a full push: no booking office given (not a cancellation)", seg
+                )
             return
         fields = {
             "system": seg.get(1, 0),
