@@ -44,34 +44,121 @@ REAL_LISTS = [
     ("uk-csv", "uk_sanctions_list_2026-05_derived", "UK-SANCTIONS"),
     ("csl-csv", "us_csl_2023-11/csl.csv", "US-CSL"),
 ]
-GIVEN = [
-    "ALEJANDRO",
-    "BEATRIZ",
-    "CARMEN",
-    "DANIEL",
-    "ESTELA",
-    "FERNANDO",
-    "GABRIELA",
-    "HUGO",
-    "IRENE",
-    "JAVIER",
-]
-FAMILY = ["ARELLANO", "BARRAZA", "CISNEROS", "DELGADO", "ESPINOZA", "FUENTES", "GALLARDO", "IBARRA", "JUAREZ"]
+LOCALES = ["es_MX", "es_MX", "es_MX", "en_US", "en_US", "es_ES", "es_CO", "fr_FR", "de_DE", "pt_BR", "it_IT"]
+NATIONALITY = {
+    "es_MX": "MEX",
+    "en_US": "USA",
+    "es_ES": "ESP",
+    "es_CO": "COL",
+    "fr_FR": "FRA",
+    "de_DE": "DEU",
+    "pt_BR": "BRA",
+    "it_IT": "ITA",
+}
+ROUTES = [("MAD", "MEX"), ("JFK", "CUN"), ("LAX", "GDL"), ("BOG", "MEX"), ("CDG", "MEX"), ("IAH", "MTY")]
 
 
-def synthetic_day(flights: int, travellers: int) -> tuple[list[bytes], str]:
+def synthetic_day(
+    flights: int, travellers: int, planted: list[tuple[str, str, str]]
+) -> tuple[list[bytes], str]:
+    """A day of PAXLST files: `paxvet.synth.synth_day` when it exists, else diverse Faker travellers (names
+    from eleven locales, distinct documents) with `planted` listed people (given, family, YYMMDD) spread
+    over the flights."""
     try:
         from paxvet.synth import synth_day  # type: ignore[attr-defined]
     except ImportError:
-        sys.path.insert(0, str(Path(__file__).parent))
-        from ingest import builtin_day  # the ingest benchmark's generator
-
-        return builtin_day(
-            flights, travellers
-        ), "bench/ingest.py built-in generator (no paxvet.synth.synth_day)"
+        origin = f"Faker travellers (no paxvet.synth.synth_day), {len(planted)} listed people planted"
+        return faker_day(flights, travellers, planted), origin
     day = synth_day(flights=flights, travellers=travellers)
     files = getattr(day, "paxlst", None) or getattr(day, "files", None) or day
     return [f if isinstance(f, bytes) else str(f).encode() for f in files], "paxvet.synth.synth_day"
+
+
+def faker_day(flights: int, travellers: int, planted: list[tuple[str, str, str]]) -> list[bytes]:
+    from anyascii import anyascii
+    from faker import Faker
+
+    fakers = {loc: Faker(loc) for loc in sorted(set(LOCALES))}
+    for i, fake in enumerate(fakers.values()):
+        fake.seed_instance(11 + i)
+    rng = random.Random(5)
+    files = []
+    every = max(1, flights // max(1, len(planted)))
+    for f in range(flights):
+        origin, airport = ROUTES[f % len(ROUTES)]
+        people = []
+        for t in range(travellers):
+            loc = LOCALES[rng.randrange(len(LOCALES))]
+            fake = fakers[loc]
+            female = rng.random() < 0.5
+            given = fake.first_name_female() if female else fake.first_name_male()
+            if rng.random() < 0.4:
+                given += " " + (fake.first_name_female() if female else fake.first_name_male())
+            family = fake.last_name() + (" " + fake.last_name() if loc.startswith("es") else "")
+            dob = date(1940, 1, 1) + timedelta(days=rng.randrange(29000))
+            people.append(
+                (
+                    anyascii(family).upper(),
+                    anyascii(given).upper(),
+                    f"{dob:%y%m%d}",
+                    "M" if not female else "F",
+                    NATIONALITY[loc],
+                    f"{'PEG'[t % 3]}{f:04d}{t:04d}",
+                )
+            )
+        if planted and f % every == 0:
+            given, family, dob = planted[(f // every) % len(planted)]
+            people[0] = (family.upper(), given.upper(), dob, "", "", f"Z{f:07d}")
+        files.append(_manifest(f, origin, airport, people))
+    return files
+
+
+def _esc(text: str) -> str:
+    return "".join("?" + c if c in "?'+:" else c for c in text)
+
+
+def _manifest(f: int, origin: str, airport: str, people: list[tuple[str, ...]]) -> bytes:
+    segs = [
+        f"UNB+UNOA:4+AMAPI:ZZ+MXAPI:ZZ+301201:0900+B{f:06d}",
+        "UNG+PAXLST+AMAPI+MXAPI+301201:0900+1+UN+D:05B",
+        f"UNH+M{f}+PAXLST:D:05B:UN:IATA+AM{1000 + f}/301201+01:F",
+        "BGM+745",
+        "NAD+MS+++OPS CONTROL",
+        f"TDT+20+AM{1000 + f}+++AM",
+        f"LOC+125+{origin}",
+        f"DTM+189:3012010{f % 10}00:201",
+        f"LOC+87+{airport}",
+        f"DTM+232:3012011{f % 10}30:201",
+    ]
+    for family, given, dob, gender, nat, doc in people:
+        segs.append(f"NAD+FL+++{_esc(family)}:{_esc(given)}")
+        if gender:
+            segs.append(f"ATT+2++{gender}")
+        segs.append(f"DTM+329:{dob}")
+        if nat:
+            segs.append(f"NAT+2+{nat}")
+        segs += [f"DOC+P:110:111+{doc}", "DTM+36:321231", f"LOC+91+{nat or 'MEX'}"]
+    segs.append(f"CNT+42:{len(people)}")
+    segs.append(f"UNT+{len(segs) - 1}+M{f}")
+    segs += ["UNE+1+1", f"UNZ+1+B{f:06d}"]
+    return ("UNA:+.? '\n" + "'\n".join(segs) + "'\n").encode()
+
+
+def listed_people(engine: Engine, count: int = 20) -> list[tuple[str, str, str]]:
+    """Real listed individuals with a full date of birth and a given/family split, to plant in manifests."""
+    from paxvet.watchlists.service import screening_entries
+
+    rng = random.Random(3)
+    usable = []
+    with session_scope(engine) as session:
+        for entry in screening_entries(session):
+            name = entry.record.names[0] if entry.record.names else None
+            dobs = [d for d in entry.record.dates_of_birth if getattr(d, "day", None)]
+            if name and name.given and name.family and dobs and name.full.isascii():
+                d: Any = dobs[0]
+                usable.append((name.given, name.family, f"{d.year % 100:02d}{d.month:02d}{d.day:02d}"))
+    rng.shuffle(usable)
+    return usable[:count]
 
 
 def load_lists(engine: Engine, tmp: Path) -> list[tuple[str, int, float]]:
@@ -198,6 +285,9 @@ def _clone(session: Any, day: int, tops: tuple[int, int, int]) -> None:
 
 
 def retro(engine: Engine, tmp: Path, new_entries: int) -> dict[str, float]:
+    from anyascii import anyascii
+    from faker import Faker
+
     from paxvet.screening.retro import rescreen
     from paxvet.watchlists.service import load_list
 
@@ -219,12 +309,12 @@ def retro(engine: Engine, tmp: Path, new_entries: int) -> dict[str, float]:
         writer.writerow(["source_id", "given_names", "surname", "dates_of_birth", "gender"])
         for i, (surname, given, dob) in enumerate(planted):
             writer.writerow([f"NEW-{i}", given, surname, dob.isoformat() if dob else "", ""])
+        fake = Faker(["es_MX", "en_US", "ar_AA", "ru_RU", "fr_FR"])
+        fake.seed_instance(17)
         for i in range(len(planted), new_entries):
-            name = f"{rng.choice(FAMILY)} {rng.choice(FAMILY)}"
             dob = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
-            writer.writerow(
-                [f"NEW-{i}", f"{rng.choice(GIVEN)} {rng.choice(GIVEN)}", name, dob.isoformat(), "M"]
-            )
+            given, family = anyascii(fake.first_name()), anyascii(f"{fake.last_name()} {fake.last_name()}")
+            writer.writerow([f"NEW-{i}", given, family, dob.isoformat(), ""])
     started = time.perf_counter()
     with session_scope(engine) as session:
         version = load_list(session, "paxvet-csv", path, "BENCH-NEW-WANTED", owner="BENCH").version_id
@@ -256,12 +346,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--days", type=int, default=7, help="days of arrivals for retro-screening")
     args = parser.parse_args(argv)
     logging.getLogger("paxvet.notify").setLevel(logging.ERROR)  # the log notifier would flood the table
-    files, origin = synthetic_day(args.flights, args.travellers)
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         engine = make_engine(f"sqlite:///{tmp}/bench.sqlite3")
         migrate(engine)
         lists = load_lists(engine, tmp)
+        files, origin = synthetic_day(args.flights, args.travellers, listed_people(engine))
         print(
             f"{args.flights} flights x {args.travellers} travellers from {origin}; "
             f"Python {sys.version.split()[0]}"

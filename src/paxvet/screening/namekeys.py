@@ -1,21 +1,22 @@
 """Blocking keys kept in the database, so retro-screening reads only the travellers worth scoring.
 
 Live screening stores, for every traveller, the matcher's spelling-variant key ("c:") and consonant
-skeleton ("s:") of each significant name token, and the folded number of each document ("doc:"). When a
-list version adds entries, the entries' keys are looked up in that table: a traveller sharing a rare key
-(or two common ones) with a new entry is screened against the delta with the real Screener, which applies
-its own, stricter candidate rules and the full scorer. A million travellers in the window cost a few index
-range scans instead of a million Python records.
+skeleton ("s:") of each significant name token, every pair of tokens ("p:"), and the folded number of each
+document ("doc:"). When a list version adds entries, the entries' keys are looked up in that table: a
+traveller sharing a document, a rare token key or a pair of tokens with a new entry is screened against the
+delta with the real Screener, which applies its own candidate rules and the full scorer. A million
+travellers in the window cost a few index range scans instead of a million Python records.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from itertools import combinations
 from typing import cast
 
-from sqlalchemy import Select, Table, and_, delete, func, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, Table, delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from paxvet.documents.numbers import folded_document_number
 from paxvet.flights.models import Flight, Traveller
@@ -25,7 +26,7 @@ from paxvet.match.score import prepared_names
 from paxvet.screening.models import TravellerNameKey
 from paxvet.screening.travellers import TravellerView, chunks
 
-COMMON_FLOOR = 5000  # a key on more travellers than this (or 1 % of them) is 'common'
+RARE = 200  # a name key on at most this many travellers selects them alone (the matcher's idea, scaled)
 MIN_DOCUMENT = 5  # the matcher ignores shorter document numbers
 
 
@@ -40,6 +41,12 @@ def token_key_sets(record: PersonRecord) -> list[set[str]]:
     return sets
 
 
+def pair_keys(record: PersonRecord) -> set[str]:
+    """Two name tokens together ('p:garcia|juan'): selective even when each token alone is common."""
+    canons = sorted({t.canon for t in significant(prepared_names(record)) if t.canon})
+    return {f"p:{a}|{b}"[:64] for a, b in combinations(canons, 2)}
+
+
 def document_keys(record: PersonRecord) -> set[str]:
     folded = (folded_document_number(d.number) for d in record.documents)
     return {("doc:" + f)[:64] for f in folded if len(f) >= MIN_DOCUMENT}
@@ -47,7 +54,7 @@ def document_keys(record: PersonRecord) -> set[str]:
 
 def traveller_keys(view: TravellerView) -> set[str]:
     record = view.person_record()
-    keys = document_keys(record)
+    keys = document_keys(record) | pair_keys(record)
     for token_keys in token_key_sets(record):
         keys |= token_keys
     return keys
@@ -86,37 +93,20 @@ def _in_window(stmt: Select[int], start: datetime, end: datetime) -> Select[int]
 def candidate_travellers(
     session: Session, entries: Sequence[PersonRecord], start: datetime, end: datetime
 ) -> set[int]:
-    """Travellers arriving between start and end who share a rare key (or two common ones) with an entry."""
-    per_entry = [(token_key_sets(e), document_keys(e)) for e in entries]
-    every_key = {k for sets, docs in per_entry for s in [*sets, docs] for k in s}
-    counts = _counts(session, every_key)
-    total = session.scalar(select(func.count(func.distinct(TravellerNameKey.traveller_id)))) or 0
-    common = max(COMMON_FLOOR, total // 100)
+    """Travellers arriving between start and end who share, with some entry, a document, a rare name key,
+    or two name tokens (the Screener itself wants two shared tokens unless one is rare)."""
     direct: set[str] = set()
-    pairs: set[tuple[str, str]] = set()
-    for sets, docs in per_entry:
-        direct |= {k for k in docs if k in counts}
-        present = [min((k for k in s if k in counts), key=lambda k: counts[k], default=None) for s in sets]
-        keys = sorted((k for k in present if k is not None), key=lambda k: counts[k])
-        if not keys:
-            continue
-        rare = [k for k in keys if counts[k] <= common]
-        if rare:
-            direct.update(rare)
-        elif len(sets) == 1:
-            direct.add(keys[0])  # a one-word name: its only key, however common
-        elif len(keys) >= 2:
-            pairs.add((keys[0], keys[1]))
+    singles: list[tuple[list[set[str]], bool]] = []
+    for entry in entries:
+        sets = token_key_sets(entry)
+        direct |= document_keys(entry) | pair_keys(entry)
+        singles.append((sets, len(sets) == 1))
+    counts = _counts(session, {k for sets, _ in singles for s in sets for k in s})
+    for sets, one_word in singles:
+        for keys in sets:
+            direct |= {k for k in keys if k in counts and (one_word or counts[k] <= RARE)}
     found: set[int] = set()
     for chunk in chunks(sorted(direct)):
         stmt = select(TravellerNameKey.traveller_id).where(TravellerNameKey.key.in_(chunk))
-        found.update(session.scalars(_in_window(stmt, start, end)))
-    other = aliased(TravellerNameKey)
-    for first, second in pairs:
-        stmt = (
-            select(TravellerNameKey.traveller_id)
-            .join(other, and_(other.traveller_id == TravellerNameKey.traveller_id, other.key == second))
-            .where(TravellerNameKey.key == first)
-        )
         found.update(session.scalars(_in_window(stmt, start, end)))
     return found
