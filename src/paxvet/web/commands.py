@@ -8,6 +8,7 @@ import typer
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Worker processes (one per core)."),
 ) -> None:
     """Run the web application (pages and /api/v1) with uvicorn."""
     import uvicorn
@@ -15,7 +16,13 @@ def serve(
     from paxvet.console import open_engine
     from paxvet.web.app import create_app
 
-    uvicorn.run(create_app(open_engine()), host=host, port=port, proxy_headers=False, server_header=False)
+    engine = open_engine()  # migrated once here, before any worker starts
+    options = {"host": host, "port": port, "proxy_headers": False, "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(engine), **options)  # type: ignore[arg-type]
+        return
+    engine.dispose()
+    uvicorn.run("paxvet.web.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:

@@ -1,0 +1,296 @@
+"""Web benchmark: requests/s and latency (p50, p99) of the vetting-queue page and the traveller API under
+20 concurrent clients on loopback, with 10,000 open hits, on SQLite and (when reachable) PostgreSQL.
+
+    .venv/bin/python bench/web.py [--hits 10000] [--clients 20] [--seconds 20]
+
+The server is the real `paxvet serve` in its own process (`--workers`, default 1).
+Clients authenticate with a bearer token. The baseline row is `GET /api/v1/me`: the same authentication
+and middleware with no query, to separate the server's fixed cost from the pages' own work. Goal: p99 of the
+queue page and the traveller API <= 200 ms. Every traveller API call and queue view writes an audit event,
+as in production, so the numbers include those writes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, insert, text
+
+from paxvet.db import import_all_models, make_engine, migrate, session_scope, utcnow
+
+PG_URL = os.environ.get("PAXVET_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+GOAL_P99_MS = 200.0
+
+
+def seed(url: str, hits: int) -> list[int]:
+    """An agency, an officer with a token, one list of 200 entries, flights of 250 travellers, one open
+    hit per traveller. Returns traveller ids (for the traveller API). Bulk inserts: setup, not measured."""
+    from paxvet.accounts.auth import issue_api_token
+    from paxvet.accounts.service import create_user
+    from paxvet.flights.models import Flight, Traveller
+    from paxvet.screening.models import Hit
+    from paxvet.watchlists.models import Watchlist, WatchlistEntry, WatchlistVersion
+
+    engine = make_engine(url)
+    migrate(engine)
+    now = utcnow().replace(microsecond=0)
+    with session_scope(engine) as s:
+        officer = create_user(
+            s, username="bench", password="loopback load test 1", role="officer", agency="MX-INM"
+        )
+        token = issue_api_token(s, officer, "bench")
+        wl = Watchlist(
+            name="bench-list", owner_agency="MX-INM", category="wanted", source_format="paxvet-csv"
+        )
+        s.add(wl)
+        s.flush()
+        version = WatchlistVersion(watchlist_id=wl.id, number=1, entry_count=200, added=200)
+        s.add(version)
+        s.flush()
+        s.execute(
+            insert(WatchlistEntry),
+            [
+                {
+                    "watchlist_id": wl.id,
+                    "source_id": f"E{i}",
+                    "primary_name": f"PERSON {i}",
+                    "record": {},
+                    "content_hash": f"{i:064d}",
+                    "added_in_version_id": version.id,
+                    "changed_in_version_id": version.id,
+                }
+                for i in range(200)
+            ],
+        )
+        entry_ids = [r[0] for r in s.execute(text("SELECT id FROM watchlist_entry ORDER BY id"))]
+        flights = (hits + 249) // 250
+        s.execute(
+            insert(Flight),
+            [
+                {
+                    "carrier": "XY",
+                    "number": str(100 + f),
+                    "airport": ("MEX", "CUN", "GDL")[f % 3],
+                    "flight_date": date.today(),
+                    "origin": "MAD",
+                    "scheduled_arrival_utc": now + timedelta(minutes=20 * f),
+                    "direction": "inbound",
+                    "status": "open",
+                }
+                for f in range(flights)
+            ],
+        )
+        flight_ids = [r[0] for r in s.execute(text("SELECT id FROM flight ORDER BY id"))]
+        s.execute(
+            insert(Traveller),
+            [
+                {
+                    "flight_id": flight_ids[i // 250],
+                    "identity_key": f"k{i}",
+                    "surname": f"SURNAME{i}",
+                    "given_names": "ANA MARIA",
+                    "nationality": "MEX",
+                    "role": "passenger",
+                    "source": "api",
+                    "in_transit": False,
+                }
+                for i in range(hits)
+            ],
+        )
+        traveller_ids = [r[0] for r in s.execute(text("SELECT id FROM traveller ORDER BY id"))]
+        explanation = {
+            "score": 0.93,
+            "name": {"score": 0.95, "traveller_name": "ANA MARIA", "entry_name": "ANA", "tokens": []},
+            "date_of_birth": {"outcome": "unknown", "effect": 0.0, "traveller": "", "entry": ""},
+        }
+        s.execute(
+            insert(Hit),
+            [
+                {
+                    "traveller_id": t,
+                    "flight_id": flight_ids[i // 250],
+                    "kind": "watchlist",
+                    "subject_key": f"entry:{entry_ids[i % 200]}",
+                    "entry_id": entry_ids[i % 200],
+                    "watchlist_id": wl.id,
+                    "list_version_id": version.id,
+                    "score": 0.9,
+                    "summary": "bench",
+                    "explanation": explanation,
+                    "category": "wanted",
+                    "severity": ("low", "medium", "high", "critical")[i % 4],
+                    "status": "open",
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for i, t in enumerate(traveller_ids)
+            ],
+        )
+    engine.dispose()
+    Path(os.environ["PAXVET_BENCH_TOKEN_FILE"]).write_text(token)
+    return traveller_ids
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = dict(os.environ, PAXVET_DATABASE_URL=url, PAXVET_DATA_DIR=str(data_dir))
+    paxvet = Path(sys.executable).with_name("paxvet")
+    proc = subprocess.Popen(
+        [str(paxvet), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(base + "/login", timeout=1)
+            return proc, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
+
+
+def load(base: str, token: str, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+    """`clients` threads, each with its own connection, cycling through `paths` for `seconds`."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def worker(offset: int) -> None:
+        nonlocal errors
+        mine: list[float] = []
+        bad = 0
+        with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+            i = offset
+            while time.monotonic() < stop_at:
+                started = time.perf_counter()
+                response = client.get(paths[i % len(paths)])
+                mine.append((time.perf_counter() - started) * 1000)
+                bad += response.status_code != 200
+                i += clients
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies),
+        "p99": latencies[int(len(latencies) * 0.99) - 1] if len(latencies) >= 100 else max(latencies),
+        "errors": errors,
+    }
+
+
+def backend_url(name: str, folder: Path) -> str | None:
+    if name == "sqlite":
+        return f"sqlite:///{folder / 'bench.sqlite3'}"
+    try:
+        admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS paxvet_bench_web CASCADE"))
+            conn.execute(text("CREATE SCHEMA paxvet_bench_web"))
+        admin.dispose()
+    except Exception as exc:
+        print(f"PostgreSQL unreachable at {PG_URL}: {exc.__class__.__name__}; skipped", file=sys.stderr)
+        return None
+    sep = "&" if "?" in PG_URL else "?"
+    return f"{PG_URL}{sep}options=-csearch_path%3Dpaxvet_bench_web"
+
+
+def run_backend(
+    name: str, hits: int, clients: int, seconds: float, workers: int
+) -> list[tuple[str, str, dict[str, float]]]:
+    folder = Path(tempfile.mkdtemp(prefix=f"paxvet-bench-web-{name}-"))
+    url = backend_url(name, folder)
+    if url is None:
+        return []
+    os.environ["PAXVET_BENCH_TOKEN_FILE"] = str(folder / "token")
+    travellers = seed(url, hits)
+    token = (folder / "token").read_text()
+    proc, base = start_server(url, folder, workers)
+    try:
+        load(base, token, ["/api/v1/me"], clients, 2)  # warm up
+        step = max(1, len(travellers) // 500)
+        rows = [
+            ("GET /api/v1/me (baseline)", name, load(base, token, ["/api/v1/me"], clients, seconds)),
+            (
+                "GET /queue (page, 50 rows)",
+                name,
+                load(base, token, ["/queue", "/queue?airport=MEX", "/queue?airport=CUN"], clients, seconds),
+            ),
+            (
+                "GET /api/v1/travellers/{id}",
+                name,
+                load(base, token, [f"/api/v1/travellers/{t}" for t in travellers[::step]], clients, seconds),
+            ),
+        ]
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # graceful shutdown waits for idle keep-alive connections
+            proc.kill()
+            proc.wait()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--hits", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    args = parser.parse_args()
+    import_all_models()
+    rows = []
+    for name in args.backends.split(","):
+        rows += run_backend(name.strip(), args.hits, args.clients, args.seconds, args.workers)
+    print(
+        f"\nweb: {args.hits:,} open hits, {args.clients} concurrent clients, {args.seconds:.0f} s per row, "
+        f"{args.workers} uvicorn worker(s), {os.cpu_count()} CPUs; goal p99 <= {GOAL_P99_MS:.0f} ms\n"
+    )
+    print(
+        f"| {'endpoint':<30} | {'backend':<8} | {'requests':>8} | {'req/s':>7} | {'p50 ms':>7} "
+        f"| {'p99 ms':>7} | {'errors':>6} | {'goal':<5} |"
+    )
+    print(f"|{'-' * 32}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 7}|")
+    for label, backend, r in rows:
+        verdict = "-" if "baseline" in label else ("met" if r["p99"] <= GOAL_P99_MS else "MISS")
+        print(
+            f"| {label:<30} | {backend:<8} | {r['requests']:>8,.0f} | {r['rps']:>7.1f} | {r['p50']:>7.1f} "
+            f"| {r['p99']:>7.1f} | {r['errors']:>6.0f} | {verdict:<5} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
