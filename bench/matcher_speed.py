@@ -62,6 +62,32 @@ def synthetic(records: list[PersonRecord], size: int, seed: int = 7) -> list[Per
     return out
 
 
+def un_truth() -> tuple[list[PersonRecord], list[PersonRecord], list[int]]:
+    """UN person entries, the treated UN positives, and for each positive the index of its right entry
+    (the best brute-force match of the untreated row, as in matcher_quality.py)."""
+    from matcher_lists import WATCHLISTS, load_list
+    from paxvet.match import score_pair
+
+    un = load_list("un-sc", "un-xml", WATCHLISTS / "un_consolidated_2026-02" / "UN_consolidated.xml")
+    fixtures = NAMEMATCH / "yente_screening_fixtures"
+    untreated = read_people(fixtures / "positives_un_untreated.csv")
+    treated = read_people(fixtures / "positives_un_treated.csv")
+    assert un is not None
+    truth = [max(range(len(un.records)), key=lambda j: score_pair(t, un.records[j]).score) for t in untreated]
+    return un.records, treated, truth
+
+
+def planted_recall(
+    entries: list[PersonRecord], planted: tuple[list[PersonRecord], list[PersonRecord], list[int]]
+) -> str:
+    """Candidate recall of the treated UN positives with the UN list planted among `entries`."""
+    un, treated, truth = planted
+    screener = Screener([*entries, *un])
+    offset = len(entries)
+    found = sum(offset + truth[i] in set(screener.candidates(p)) for i, p in enumerate(treated))
+    return f"{found / len(treated):.3f}"
+
+
 def measure(label: str, entries: list[PersonRecord], people: list[PersonRecord]) -> list[object]:
     before = rss_mb()
     start = time.perf_counter()
@@ -132,9 +158,12 @@ def main() -> None:
         f"in {time.perf_counter() - start:.1f} s",
     )
     rows = [measure("all real lists", real, people), brute_force(real, people, 300)]
+    planted = un_truth()
+    recalls = {"all real lists": planted_recall(real, planted)}
     for size in (int(s) for s in args.sizes.split(",") if s):
         entries = synthetic(real, size)
         rows.append(measure(f"synthetic {size:,}", entries, people))
+        recalls[f"synthetic {size:,}"] = planted_recall(entries, planted)
         rows.append(brute_force(entries, people, max(5, 30_000_000 // size // 100)))
         del entries
     table(
@@ -151,6 +180,11 @@ def main() -> None:
             "p99 ms",
         ],
         rows,
+    )
+    table(
+        "Candidate recall at scale: UN list planted among the entries, treated UN positives screened",
+        ["list", "candidate recall"],
+        [[k, v] for k, v in recalls.items()],
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     print(f"\npeak memory of the whole run (lists, synthetic records, indexes): {peak:,.0f} MB")

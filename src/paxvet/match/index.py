@@ -26,6 +26,8 @@ from paxvet.match.text import Token
 
 MAX_CANDIDATES = 40
 RARE_POSTING = 25  # a key this rare selects its entries even alone
+COMMON_CAP = 5000
+LONE_TOKEN_POSTING = 300  # when every other token is common, a token this rare selects alone
 
 
 def deletions(word: str) -> Iterator[str]:
@@ -79,7 +81,9 @@ class CandidateIndex:
                 self.single_token.add(i)
         self.postings = {k: array("i", v) for k, v in postings.items()}
         self.size = len(entries)
-        self.common = max(1000, self.size // 50)  # a key on more than 2 % of entries is 'common'
+        # A key on more than 2 % of entries (and never more than COMMON_CAP) is 'common': used only when
+        # nothing rarer exists, so the work per traveller stops growing with the list.
+        self.common = min(max(1000, self.size // 50), COMMON_CAP)
 
     @staticmethod
     def _entry_keys(entry: PersonRecord, names: tuple[PreparedName, ...]) -> set[str]:
@@ -102,6 +106,10 @@ class CandidateIndex:
                 found.update(posting)
         return found
 
+    def _is_common(self, token: Token) -> bool:
+        posting = self.postings.get("c:" + token.canon)
+        return posting is not None and len(posting) > self.common
+
     def candidates(self, traveller: PersonRecord, names: tuple[PreparedName, ...]) -> list[int]:
         """Entries worth scoring for this traveller, at most MAX_CANDIDATES, most promising first."""
         tokens = significant(names)
@@ -111,8 +119,13 @@ class CandidateIndex:
         glued = [self._token_set(glued_keys(n.tokens), allow_common=False) for n in names]
         chosen: set[int] = set()
         nonempty = sorted((s for s in sets if s), key=len)
-        if len(tokens) == 1 and nonempty:
-            chosen |= nonempty[0]
+        lone = (
+            len(nonempty) == 1
+            and len(nonempty[0]) <= LONE_TOKEN_POSTING
+            and any(map(self._is_common, tokens))
+        )
+        if nonempty and (len(tokens) == 1 or lone):
+            chosen |= nonempty[0]  # the only token, or the only one that is not common
         for a in range(len(nonempty)):
             small = nonempty[a]
             if len(small) <= RARE_POSTING:
