@@ -158,3 +158,8 @@ def test_chinese_characters_differing_in_one_character_are_different_names() -> 
 
 def test_abd_compounds_compare_what_follows() -> None:
     assert score("Abdul Hamid Qurishi", "ABDUL GHANI QURISHI") < 0.7
+
+
+def test_conjunction_y_between_surnames() -> None:
+    assert score("Jose Ortega y Gasset", "ORTEGA GASSET, José") >= DEFAULT_THRESHOLD
+    assert score("Jose Ortega Gasset", "ORTEGA Y GASSET, José") >= DEFAULT_THRESHOLD
