@@ -599,7 +599,7 @@ class _Builder:
 
     def check_count(self, seg: Segment, element: int, actual: int, what: str) -> None:
         declared = seg.get(element, 0).strip()
-        if not declared.isdigit():
+        if not declared.isdecimal():
             self.diag(
                 "warning", f"{seg.tag} count {declared!r} is not a number ({actual} {what})", seg, element
             )
@@ -622,7 +622,7 @@ class _Builder:
             agency=comps[3].strip(),
             association=comps[4].strip(),
             common_ref=seg.get(3, 0).strip(),
-            part_number=int(part) if part.isdigit() else 1,
+            part_number=int(part) if part.isdecimal() and len(part) <= 3 else 1,
             part_flag=seg.get(4, 1).strip().upper() if part else "F",  # "" = a middle part
             segments=[seg],
             interchange=self.ic,
@@ -634,8 +634,10 @@ class _Builder:
             self.diag("warning", "UNH has no message reference", seg, 1)
         if not msg.type:
             self.diag("error", "UNH has no message type", seg, 2)
-        if part and not part.isdigit():
-            self.diag("warning", f"UNH sequence of transfers {part!r} is not a number", seg, 4)
+        if part and not (part.isdecimal() and len(part) <= 3):
+            self.diag(
+                "warning", f"UNH sequence of transfers {part!r} is not a part number (read as 1)", seg, 4
+            )
         self.ic.messages.append(msg)
         if self.group is not None:
             self.group.messages.append(msg)

@@ -112,12 +112,12 @@ def parse_edi_date(value: str, kind: str) -> tuple[date | None, str | None]:
     dates are in this century. Returns (date, problem)."""
     v = value.strip()
     try:
-        if len(v) == 6 and v.isdigit():
+        if len(v) == 6 and v.isdecimal():
             yy = int(v[:2])
             limit = _TODAY_YY + 30 if kind == "expiry" else _TODAY_YY  # expiries up to 30 years ahead
             century = 1900 if yy > limit else 2000
             return date(century + yy, int(v[2:4]), int(v[4:6])), None
-        if len(v) == 8 and v.isdigit():
+        if len(v) == 8 and v.isdecimal():
             return date(int(v[:4]), int(v[4:6]), int(v[6:8])), f"date {v!r} is CCYYMMDD, expected YYMMDD"
     except ValueError:
         return None, f"impossible date {v!r}"
@@ -128,11 +128,11 @@ def parse_edi_datetime(value: str) -> tuple[datetime | None, str | None]:
     """YYMMDDHHMM (format 201), CCYYMMDDHHMM (203) or a bare YYMMDD; naive local wall-clock time."""
     v = value.strip().replace(" ", "")
     try:
-        if len(v) == 10 and v.isdigit():
+        if len(v) == 10 and v.isdecimal():
             return datetime(2000 + int(v[:2]), int(v[2:4]), int(v[4:6]), int(v[6:8]), int(v[8:10])), None
-        if len(v) == 12 and v.isdigit():
+        if len(v) == 12 and v.isdecimal():
             return datetime(int(v[:4]), int(v[4:6]), int(v[6:8]), int(v[8:10]), int(v[10:12])), None
-        if len(v) == 6 and v.isdigit():
+        if len(v) == 6 and v.isdecimal():
             return datetime(2000 + int(v[:2]), int(v[2:4]), int(v[4:6])), None
     except ValueError:
         return None, f"impossible date/time {v!r}"
@@ -151,7 +151,7 @@ def split_flight(flight_id: str, carrier_hint: str = "") -> tuple[str, str]:
     m = _FLIGHT.match(fid)
     if m:
         carrier, number = m.group(1), m.group(2)
-        if len(carrier) == 3 and carrier[2].isdigit():  # "XY4" + "21": a digit belongs to the number
+        if len(carrier) == 3 and carrier[2].isdecimal():  # "XY4" + "21": a digit belongs to the number
             carrier, number = carrier[:2], carrier[2] + number
         return carrier, number
     return (hint or fid[:2]), (fid[2:] if not hint else fid)
@@ -429,7 +429,7 @@ class _Reader:
             return
         qualifier, unit, value = seg.get(1).strip(), seg.get(3, 0).strip(), seg.get(3, 1).strip()
         if qualifier == "CT":
-            t.extra["bag_count"] = int(value) if value.isdigit() else value
+            t.extra["bag_count"] = int(value) if value.isdecimal() else value
         elif qualifier == "WT":
             t.extra["bag_weight"] = {"value": value, "unit": unit or "KGM"}
 
@@ -439,7 +439,7 @@ class _Reader:
             return
         if seg.get(1).strip() == "BAG":
             tag, count = seg.get(4, 0).strip(), seg.get(4, 1).strip()
-            t.bags.append({"tag": tag, "count": int(count) if count.isdigit() else 1})
+            t.bags.append({"tag": tag, "count": int(count) if count.isdecimal() else 1})
         else:
             t.extra.setdefault("free_text", []).append(":".join(seg.element(4)))
 
@@ -456,10 +456,10 @@ class _Reader:
     def cnt(self, seg: Segment) -> None:
         self.traveller, self.document = None, None
         qualifier, value = seg.get(1, 0).strip(), seg.get(1, 1).strip()
-        if not value and seg.get(2, 0).strip().isdigit():  # CNT+41+8: wrong separator
+        if not value and seg.get(2, 0).strip().isdecimal():  # CNT+41+8: wrong separator
             value = seg.get(2, 0).strip()
             self.diag("warning", "CNT count in a separate element (expected qualifier:count)", seg, 2)
-        if not value.isdigit():
+        if not value.isdecimal():
             self.diag("warning", f"CNT count {value!r} is not a number", seg, 1)
             return
         if qualifier == "42":

@@ -98,13 +98,13 @@ def _check_totals(
     missing = sorted(set(range(1, (max(final) if final else max(parts)) + 1)) - set(parts))
     outcome.summary["parts"] = sorted(parts)
     if not final or missing:
-        wanted = ", ".join(str(n) for n in missing) or "the final part"
-        outcome.summary["set_complete"] = False
-        outcome.diagnostics.append(
-            _locate(
-                message, raw, "warning", f"multi-part manifest incomplete: waiting for part(s) {wanted}", None
-            )
+        shown = ", ".join(str(n) for n in missing[:10]) + (
+            f" and {len(missing) - 10} more" if len(missing) > 10 else ""
         )
+        wanted = f"part(s) {shown}" if missing else "the final part"
+        outcome.summary["set_complete"] = False
+        text = f"multi-part manifest incomplete: waiting for {wanted}"
+        outcome.diagnostics.append(_locate(message, raw, "warning", text, None))
         return
     outcome.summary["set_complete"] = True
     arrived = sum(count for _, count in parts.values())
