@@ -293,3 +293,26 @@ def test_documents_csv_refuses_absurd_numbers(tmp_path: Path) -> None:
     assert error_texts("documents-csv", str(path)) == [
         "long.csv:line 2: document_number: 41 characters; at most 40"
     ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "path"),
+    [
+        ("ofac-csv", "ofac"),
+        ("un-xml", "un/un_small.xml"),
+        ("uk-csv", "uk"),
+        ("csl-csv", "csl/csl_small.csv"),
+        ("ftm-json", "ftm/persons.jsonl"),
+        ("paxvet-csv", "paxvet/wanted.csv"),
+        ("documents-csv", "documents/lost_stolen.csv"),
+    ],
+)
+def test_stored_json_round_trips(fmt: str, path: str) -> None:
+    """What is stored reads back as the same record, hash and matcher record (no field lost on the way)."""
+    from paxvet.watchlists.records import person_record_from_json, to_person_record
+
+    for entry in parse_source(fmt, FIXTURES / path).entries:
+        stored = entry.to_json()
+        again = EntryRecord.model_validate(stored)
+        assert again == entry and again.content_hash() == entry.content_hash()
+        assert person_record_from_json(stored, "k") == to_person_record(entry, "k")
