@@ -147,11 +147,13 @@ def _previous_records(session: Session, ids: list[int]) -> list[dict[str, Any]]:
 
 
 def chunks(items: list[Any], size: int = CHUNK) -> Iterator[list[Any]]:
+    """Slices small enough for every backend's limit on bound parameters per statement."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
 def version_delta(session: Session, version_id: int) -> Delta:
+    """Entry ids a version added (new or listed again), changed and removed: what retro-screening re-reads."""
     if session.get(WatchlistVersion, version_id) is None:
         raise NotFound(f"no watchlist version {version_id}")
     grouped: dict[str, list[int]] = {"added": [], "changed": [], "removed": []}
