@@ -155,3 +155,39 @@ def test_bearer_token_api_needs_no_csrf(web: Web) -> None:
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "false_positive"
     assert web.client.get("/api/v1/me", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_user_changes_own_password_under_the_policy(web: Web) -> None:
+    csrf = web.login("ana")
+    weak = web.client.post(
+        "/account/password", data={"current_password": PASSWORD, "new_password": "short", "csrf_token": csrf}
+    )
+    assert weak.status_code == 400 and "at least 12" in weak.text
+    wrong = web.client.post(
+        "/account/password",
+        data={
+            "current_password": "not mine at all",
+            "new_password": "a brand new passphrase",
+            "csrf_token": csrf,
+        },
+    )
+    assert wrong.status_code == 400
+    ok = web.client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "a brand new passphrase", "csrf_token": csrf},
+    )
+    assert ok.status_code == 200 and "has been changed" in ok.text
+    web.client.cookies.clear()
+    web.login("ana", "a brand new passphrase")
+
+
+def test_the_last_administrator_cannot_be_demoted(web: Web) -> None:
+    csrf = web.login("root")
+    with session_scope(web.engine) as s:
+        from paxvet.accounts.service import find_user
+
+        root = find_user(s, "root")
+        assert root is not None
+        root_id = root.id
+    refused = web.client.post(f"/admin/users/{root_id}", data={"role": "officer", "csrf_token": csrf})
+    assert refused.status_code == 409

@@ -12,7 +12,7 @@ from paxvet.accounts.models import LANGUAGES, ROLES, Agency, User
 from paxvet.accounts.passwords import check_policy, hash_password
 from paxvet.audit.service import record_event
 from paxvet.db import utcnow
-from paxvet.errors import Conflict, InvalidInput, NotFound
+from paxvet.errors import Conflict, InvalidInput, NotFound, Problem
 
 AGENCY_PATTERN = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,20}$")
 USERNAME_PATTERN = re.compile(r"^[a-z0-9._-]{3,100}$")
@@ -109,6 +109,9 @@ def update_user(
     changed_by: str | None = None,
 ) -> User:
     changes: dict[str, object] = {}
+    demoting = (role is not None and role != "administrator") or active is False
+    if user.role == "administrator" and user.active and demoting and count_administrators(session) <= 1:
+        raise Conflict("this is the last active administrator; create another one first")
     if role is not None and role != user.role:
         if role not in ROLES:
             raise InvalidInput(f"role must be one of {', '.join(ROLES)}")
@@ -146,6 +149,17 @@ def unlock_user(session: Session, user: User, *, unlocked_by: str | None = None)
         subject_type="user",
         subject_id=user.username,
     )
+
+
+def change_own_password(session: Session, user: User, current: str, new: str) -> None:
+    """A signed-in user changes their password: the current one must be right, the new one must pass."""
+    from paxvet.accounts.passwords import verify_password
+
+    if not verify_password(user.password_hash, current):
+        raise InvalidInput("the current password is wrong", [Problem("wrong password", "current_password")])
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one")
+    set_password(session, user, new, changed_by=user.username)
 
 
 def set_password(session: Session, user: User, password: str, *, changed_by: str | None = None) -> None:

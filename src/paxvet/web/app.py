@@ -19,6 +19,7 @@ STATIC = Path(__file__).parent / "static"
 def create_app(engine: Engine | None = None, settings: Settings | None = None) -> FastAPI:
     """Build the app. Without an engine, the configured database is opened and migrated."""
     from paxvet.web.routers import (
+        account,
         admin,
         api,
         audit,
@@ -49,7 +50,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.middleware("http")(headers_middleware(settings))
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, flights, travellers, vetting, watchlists, quarantine, audit, admin):
+    for module in (auth, account, flights, travellers, vetting, watchlists, quarantine, audit, admin):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api/v1")
     return app

@@ -114,6 +114,14 @@ MESSAGES = (
     N_("the request is not valid"),
     N_("an unexpected error occurred; it has been logged"),
     N_("a comment is required: say why you chose this disposition"),
+    N_("the current password is wrong"),
+    N_("wrong password"),
+    N_("the new password must differ from the current one"),
+    N_("the password does not meet the policy"),
+    N_("must be at least 12 characters long"),
+    N_("must not contain the username"),
+    N_("is too common"),
+    N_("this is the last active administrator; create another one first"),
 )
 
 
