@@ -47,7 +47,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         pytest.skip("Debian's Chromium is not installed (make browser)")
     import uvicorn
 
-    from fixtures.web.seed_web import seed, seed_more_flights
+    from fixtures.web.seed_web import quarantine_a_broken_message, seed, seed_more_flights
     from paxvet.db import make_engine, migrate
     from paxvet.settings import Settings
     from paxvet.web.app import create_app
@@ -57,6 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     migrate(engine)
     seeded = seed(engine, data)
     seed_more_flights(engine)
+    quarantine_a_broken_message(engine)
     app = create_app(engine, Settings(data_dir=data, login_rate_per_minute=100))
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")

@@ -191,3 +191,17 @@ def test_the_last_administrator_cannot_be_demoted(web: Web) -> None:
         root_id = root.id
     refused = web.client.post(f"/admin/users/{root_id}", data={"role": "officer", "csrf_token": csrf})
     assert refused.status_code == 409
+
+
+def test_serve_and_users_commands_are_registered() -> None:
+    from typer.testing import CliRunner
+
+    from paxvet.cli import app
+
+    runner = CliRunner()
+    serve = runner.invoke(app, ["serve", "--help"])
+    assert serve.exit_code == 0 and "--port" in serve.output and "--host" in serve.output
+    users = runner.invoke(app, ["users", "--help"])
+    assert users.exit_code == 0 and "create-admin" in users.output
+    audit = runner.invoke(app, ["audit", "--help"])
+    assert audit.exit_code == 0 and "verify" in audit.output

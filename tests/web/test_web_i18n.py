@@ -50,7 +50,8 @@ def _spanish() -> dict[str, str]:
     for m in catalog:
         if m.id:
             key = m.id[0] if isinstance(m.id, tuple) else m.id
-            out[key] = m.string[0] if isinstance(m.string, tuple) else m.string
+            # a plural message counts as translated only when every plural form is
+            out[key] = (m.string[0] if all(m.string) else "") if isinstance(m.string, tuple) else m.string
     return out
 
 
