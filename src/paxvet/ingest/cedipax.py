@@ -36,7 +36,7 @@ class _CedipaxReader(_Reader):
                 self.manifest.reporting_party["name"] = seg.get(2, 1).strip() or seg.get(2, 0).strip()
             elif seg.tag == "TDT":
                 carrier, number = split_flight(seg.get(2), seg.get(4))
-                self.leg = Leg(1, carrier, number, crossing=True)
+                self.leg = Leg(1, carrier[:3], number[:8], crossing=True)
                 self.manifest.legs.append(self.leg)
             elif seg.tag == "LOC" and self.leg is not None:
                 self.leg_loc = "dep" if seg.get(1).strip() in ("005", "5") else "arr"

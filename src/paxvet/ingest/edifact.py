@@ -379,6 +379,9 @@ def parse_edifact(data: bytes | str, filename: str = "") -> EdifactFile:
     result = EdifactFile(text=text, filename=filename, encoding=encoding)
     if encoding != "utf-8":
         result.diagnostics.append(Diagnostic("warning", "not UTF-8; decoded as Latin-1", filename))
+    if "\x00" in text:  # never data; PostgreSQL text cannot hold it (the raw bytes keep it)
+        result.text = text = text.replace("\x00", "")
+        result.diagnostics.append(Diagnostic("warning", "NUL characters removed", filename))
     pos = 0
     while True:
         match = _START.search(text, pos)

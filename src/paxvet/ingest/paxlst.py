@@ -318,7 +318,7 @@ class _Reader:
         if not flight_id:
             self.diag("error", "TDT without a flight number", seg, 2)
         carrier, number = split_flight(flight_id, seg.get(5).strip())
-        self.leg = Leg(len(self.manifest.legs) + 1, carrier, number)
+        self.leg = Leg(len(self.manifest.legs) + 1, carrier[:3], number[:8])
         self.manifest.legs.append(self.leg)
         self.leg_loc = ""
 

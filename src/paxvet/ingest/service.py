@@ -159,7 +159,7 @@ def _split(file: ReceivedFile, parsed: EdifactFile) -> list[tuple[RawMessage, An
         raw.message_ref = (message.ref or None) and message.ref[:40]
         raw.common_ref = (message.common_ref or None) and message.common_ref[:60]
         raw.part_number = message.part_number
-        raw.part_flag = message.part_flag or None
+        raw.part_flag = message.part_flag[:2] or None
         items.append((raw, message, list(message.diagnostics)))
     return items
 
