@@ -8,6 +8,7 @@ Writes are Core executemany statements in chunks: a million-name list costs a ha
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,7 +52,7 @@ class _Plan:
 
 
 def apply_delta(
-    session: Session, watchlist_id: int, version_id: int, entries: list[EntryRecord]
+    session: Session, watchlist_id: int, version_id: int, entries: deque[EntryRecord]
 ) -> tuple[int, int, int, int]:
     """Compare with the stored entries by source id and content hash; write the delta in bulk."""
     plan = _plan(session, watchlist_id, version_id, entries)
@@ -83,7 +84,9 @@ def apply_delta(
     return len(added_ids), len(plan.changed), len(plan.removed_ids), plan.unchanged
 
 
-def _plan(session: Session, watchlist_id: int, version_id: int, entries: list[EntryRecord]) -> _Plan:
+def _plan(session: Session, watchlist_id: int, version_id: int, entries: deque[EntryRecord]) -> _Plan:
+    """Classify every parsed entry. `entries` is consumed: each record is freed once its row is built,
+    so a million-name load never holds the parsed records and their rows at the same time."""
     stored = {
         row.source_id: row
         for row in session.execute(
@@ -96,7 +99,8 @@ def _plan(session: Session, watchlist_id: int, version_id: int, entries: list[En
         )
     }
     plan = _Plan()
-    for entry in entries:
+    while entries:
+        entry = entries.popleft()
         data = entry.to_json()
         digest = content_hash_of(data)
         row = stored.pop(entry.source_id, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,9 +122,11 @@ def load_list(
             f"list {list_name!r} is being loaded by someone else; load again when it is done"
         ) from exc
     with paused_gc():
-        added, changed, removed, unchanged = apply_delta(session, watchlist.id, version.id, parsed.entries)
+        entry_count, queue = len(parsed.entries), deque(parsed.entries)
+        parsed.entries.clear()  # the queue is consumed as rows are built
+        added, changed, removed, unchanged = apply_delta(session, watchlist.id, version.id, queue)
     version.entry_count, version.added, version.changed, version.removed = (
-        len(parsed.entries),
+        entry_count,
         added,
         changed,
         removed,
@@ -146,7 +149,7 @@ def load_list(
             "version": number,
             "format": fmt,
             "sha256": version.source_sha256,
-            "entries": len(parsed.entries),
+            "entries": entry_count,
             "added": added,
             "changed": changed,
             "removed": removed,
@@ -160,7 +163,7 @@ def load_list(
         number,
         created,
         fmt,
-        len(parsed.entries),
+        entry_count,
         added,
         changed,
         removed,
