@@ -367,8 +367,12 @@ def ingest_paths(
         raise InvalidInput("no such file or folder: " + ", ".join(missing))
     summary = IngestSummary()
     for path in iter_input_files(paths):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:  # not received, so not stored: the caller must know (non-zero exit)
+            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}") from exc
         with session_scope(engine) as session:
-            result = receive(session, path.read_bytes(), str(path))
+            result = receive(session, data, str(path))
         summary.add(result)
         if keep_results:
             summary.results.append(result)
