@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from fixtures.web.seed_web import IMG_NAME, SCRIPT_NAME
 from fixtures.web.web_client import Web, web_for
 from paxvet.audit.models import AuditEvent
-from paxvet.db import session_scope
+from paxvet.db import session_scope, utcnow
 
 
 @pytest.fixture
@@ -277,3 +277,48 @@ def test_quarantine_lists_located_problems_and_replays(web: Web) -> None:
     )
     assert replayed.status_code == 303
     assert _events(web, "ingest:message:replayed")[-1].actor == "carla"
+
+
+def test_other_agencies_hits_crowding_the_top_do_not_hide_own_hits(web: Web) -> None:
+    """Sixty US-CBP hits arriving sooner than MX-INM's: the MX officer's page still shows MX hits."""
+    from datetime import timedelta
+
+    from paxvet.flights.models import Flight, Traveller
+    from paxvet.screening.models import Hit
+    from paxvet.watchlists.models import WatchlistEntry
+
+    with session_scope(web.engine) as s:
+        entry = s.query(WatchlistEntry).filter_by(watchlist_id=web.seeded.us_list_id).first()
+        assert entry is not None
+        flight = Flight(
+            carrier="UA",
+            number="1",
+            airport="MEX",
+            flight_date=utcnow().date(),
+            scheduled_arrival_utc=utcnow() + timedelta(minutes=30),
+        )
+        s.add(flight)
+        s.flush()
+        for i in range(60):
+            traveller = Traveller(
+                flight_id=flight.id, identity_key=f"u{i}", surname=f"US{i}", given_names="X"
+            )
+            s.add(traveller)
+            s.flush()
+            s.add(
+                Hit(
+                    traveller_id=traveller.id,
+                    flight_id=flight.id,
+                    kind="watchlist",
+                    subject_key=f"entry:{entry.id}",
+                    entry_id=entry.id,
+                    watchlist_id=web.seeded.us_list_id,
+                    score=0.9,
+                    category="wanted",
+                    severity="critical",
+                )
+            )
+    web.login("ana")
+    page = web.client.get("/queue")
+    assert f'id="hit-{web.seeded.mx_hit_id}"' in page.text
+    assert "US1" not in page.text
