@@ -89,8 +89,9 @@ def store_push(
     if flight is None:
         return result
     result.flight_id = flight.id
+    roster = Roster.load(session, flight.id)
     for pnr in push.pnrs:
-        booking = _store_pnr(session, push, pnr, flight, message_id, result)
+        booking = _store_pnr(session, push, pnr, flight, message_id, result, roster)
         if booking is not None:
             result.booking_ids.append(booking.id)
     if push.action == "full" and whole_push:
@@ -140,6 +141,7 @@ def _store_pnr(
     flight: Flight,
     message_id: int | None,
     result: StoreResult,
+    roster: Roster,
 ) -> Booking | None:
     carrier, locator = _locator(push, pnr)
     booking = session.scalars(
@@ -166,7 +168,7 @@ def _store_pnr(
     booking.split_locators = pnr.split_locators or None
     booking.remarks = pnr.remarks or None
     session.flush()
-    _replace_children(session, booking, pnr, flight, result)
+    _replace_children(session, booking, pnr, flight, result, roster)
     _mark_on_flight(session, booking, flight, "on_flight")
     return booking
 
@@ -190,7 +192,7 @@ def _mark_on_flight(session: Session, booking: Booking, flight: Flight, status: 
 
 
 def _replace_children(
-    session: Session, booking: Booking, pnr: PnrRecord, flight: Flight, result: StoreResult
+    session: Session, booking: Booking, pnr: PnrRecord, flight: Flight, result: StoreResult, roster: Roster
 ) -> None:
     """A PNR in a push is complete: replace what the booking held (idempotent on replay)."""
     for model in (BookingTraveller, Contact, Payment, ItineraryLeg, BookingHistory):
@@ -207,7 +209,7 @@ def _replace_children(
         if record.ref:
             by_ref.setdefault(record.ref, bt)
         _traveller_children(session, booking, bt, record)
-        traveller, linked = link_traveller(session, flight, bt, record)
+        traveller, linked = link_traveller(session, flight, bt, record, roster)
         bt.traveller_id = traveller.id
         result.traveller_ids.add(traveller.id)
         result.linked_to_api += int(linked)
@@ -359,13 +361,11 @@ def _leg(
         equipment=leg.equipment and leg.equipment[:8],
         description=leg.description and leg.description[:200],
     )
-    session.add(row)
-    session.flush()
+    session.add(row)  # children through the relationship: one flush for the whole booking
     for seat in leg.seats:
         bt = _who(people, seat.traveller_ref, seat.traveller_name)
-        session.add(
+        row.seats.append(
             Seat(
-                leg_id=row.id,
                 booking_traveller_id=bt,
                 seat=seat.seat[:6],
                 cabin=seat.cabin and seat.cabin[:2],
@@ -375,9 +375,8 @@ def _leg(
             )
         )
     for bag in leg.bags:
-        session.add(
+        row.bags.append(
             Bag(
-                leg_id=row.id,
                 booking_traveller_id=_who(people, bag.traveller_ref, bag.traveller_name),
                 count=bag.count,
                 weight=bag.weight and bag.weight[:10],
@@ -421,12 +420,80 @@ def _identity_key(surname: str, given: str, dob: date | None) -> str:
     return f"p|{name_key(surname)}|{name_key(given)}|{dob.isoformat() if dob else ''}"[:200]
 
 
+@dataclass
+class Roster:
+    """The flight's travellers as matching needs them, loaded once per push (two queries) and kept up to
+    date as PNR-only travellers are added, instead of a query per booking traveller."""
+
+    by_document: dict[str, int] = field(default_factory=dict)
+    people: list[tuple[int, str, str, str, date | None]] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, session: Session, flight_id: int) -> Roster:
+        roster = cls()
+        rows = session.execute(
+            select(
+                Traveller.id,
+                Traveller.surname,
+                Traveller.given_names,
+                Traveller.date_of_birth,
+                Traveller.identity_key,
+                Traveller.role,
+            ).where(Traveller.flight_id == flight_id)
+        ).all()
+        for tid, surname, given, dob, key, role in rows:
+            roster.keys.add(key)
+            if role == "passenger":
+                roster.add(tid, surname, given, dob, [])
+        docs = session.execute(
+            select(TravelDocument.number_normalized, TravelDocument.traveller_id)
+            .join(Traveller, Traveller.id == TravelDocument.traveller_id)
+            .where(Traveller.flight_id == flight_id)
+        ).all()
+        for number, tid in docs:
+            if number:
+                roster.by_document.setdefault(number, tid)
+        return roster
+
+    def add(self, tid: int, surname: str, given: str, dob: date | None, numbers: list[str]) -> None:
+        self.people.append((tid, name_key(surname), name_key(given), _first(given), dob))
+        for number in numbers:
+            self.by_document.setdefault(number, tid)
+
+    def match(self, bt: BookingTraveller, numbers: set[str], exclude_id: int | None = None) -> int | None:
+        for number in sorted(numbers):
+            tid = self.by_document.get(number)
+            if tid is not None and tid != exclude_id:
+                return tid
+        surname, given, first = name_key(bt.surname), name_key(bt.given_names), _first(bt.given_names)
+        compatible = [
+            (tid, dob)
+            for tid, skey, gkey, fkey, dob in self.people
+            if tid != exclude_id
+            and skey == surname
+            and (gkey == given or fkey == first)
+            and (not (dob and bt.date_of_birth) or dob == bt.date_of_birth)
+        ]
+        exact = [tid for tid, dob in compatible if dob and dob == bt.date_of_birth]
+        if len(exact) == 1:
+            return exact[0]
+        return compatible[0][0] if len(compatible) == 1 else None
+
+
 def link_traveller(
-    session: Session, flight: Flight, bt: BookingTraveller, record: TravellerRecord
+    session: Session,
+    flight: Flight,
+    bt: BookingTraveller,
+    record: TravellerRecord,
+    roster: Roster | None = None,
 ) -> tuple[Traveller, bool]:
     """The flight's traveller who is this booking's traveller (document, else names + date of birth,
     else a unique name), or a new PNR-only traveller. Returns (traveller, found_an_API_one)."""
-    found = _match_existing(session, flight, bt, record)
+    roster = roster if roster is not None else Roster.load(session, flight.id)
+    numbers = _numbers(record)
+    found_id = roster.match(bt, numbers)
+    found = session.get(Traveller, found_id) if found_id is not None else None
     if found is not None:
         if found.source == "api":
             found.source = "api+pnr"
@@ -434,7 +501,7 @@ def link_traveller(
         return found, found.source != "pnr"
     traveller = Traveller(
         flight_id=flight.id,
-        identity_key=_unique_key(session, flight, bt),
+        identity_key=_unique_key(roster, bt),
         role="passenger",
         surname=bt.surname,
         given_names=bt.given_names,
@@ -445,13 +512,10 @@ def link_traveller(
         passenger_ref=bt.unique_ref and bt.unique_ref[:60],
         source="pnr",
     )
-    session.add(traveller)
-    session.flush()
     for d in record.documents:
         if d.number and d.kind == "DOCS":
-            session.add(
+            traveller.documents.append(
                 TravelDocument(
-                    traveller_id=traveller.id,
                     doc_type=d.doc_type and d.doc_type[:4],
                     number=d.number[:40],
                     number_normalized=normalize_document_number(d.number),
@@ -459,15 +523,24 @@ def link_traveller(
                     expiry=d.expiry,
                 )
             )
+    session.add(traveller)
+    session.flush()
+    roster.keys.add(traveller.identity_key)
+    roster.add(
+        traveller.id, traveller.surname, traveller.given_names, traveller.date_of_birth, sorted(numbers)
+    )
     return traveller, False
 
 
-def _unique_key(session: Session, flight: Flight, bt: BookingTraveller) -> str:
+def _unique_key(roster: Roster, bt: BookingTraveller) -> str:
     key = _identity_key(bt.surname, bt.given_names, bt.date_of_birth)
-    taken = session.scalar(
-        select(Traveller.id).where(Traveller.flight_id == flight.id, Traveller.identity_key == key)
-    )
-    return key if taken is None else f"{key}#{bt.booking.locator}/{bt.ref or bt.id}"[:200]
+    return key if key not in roster.keys else f"{key}#{bt.booking.locator}/{bt.ref or bt.id}"[:200]
+
+
+def _numbers(record: TravellerRecord) -> set[str]:
+    numbers = {normalize_document_number(d.number) for d in record.documents if d.number}
+    numbers.discard("")
+    return numbers
 
 
 def _match_existing(
@@ -477,36 +550,8 @@ def _match_existing(
     record: TravellerRecord,
     exclude_id: int | None = None,
 ) -> Traveller | None:
-    others = Traveller.id != (exclude_id if exclude_id is not None else -1)
-    numbers = {normalize_document_number(d.number) for d in record.documents if d.number}
-    numbers.discard("")
-    if numbers:
-        by_doc = session.scalars(
-            select(Traveller)
-            .join(TravelDocument)
-            .where(Traveller.flight_id == flight.id, others, TravelDocument.number_normalized.in_(numbers))
-        ).first()
-        if by_doc is not None:
-            return by_doc
-    candidates = session.scalars(
-        select(Traveller).where(Traveller.flight_id == flight.id, others, Traveller.role == "passenger")
-    ).all()
-    surname, given = name_key(bt.surname), name_key(bt.given_names)
-    same_name = [
-        t
-        for t in candidates
-        if name_key(t.surname) == surname
-        and (name_key(t.given_names) == given or _first(t.given_names) == _first(bt.given_names))
-    ]
-    compatible = [
-        t
-        for t in same_name
-        if not (t.date_of_birth and bt.date_of_birth) or t.date_of_birth == bt.date_of_birth
-    ]
-    exact = [t for t in compatible if t.date_of_birth and t.date_of_birth == bt.date_of_birth]
-    if len(exact) == 1:
-        return exact[0]
-    return compatible[0] if len(compatible) == 1 else None
+    tid = Roster.load(session, flight.id).match(bt, _numbers(record), exclude_id)
+    return session.get(Traveller, tid) if tid is not None else None
 
 
 def _first(given: str) -> str:
