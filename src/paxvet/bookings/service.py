@@ -152,7 +152,6 @@ def _store_pnr(
         session.add(booking)
     booking.last_message_id = message_id
     booking.syntax = push.syntax
-    booking.sensitive_removed = (booking.sensitive_removed or 0) + pnr.sensitive_removed
     if pnr.cancelled:
         booking.status = "cancelled"
         result.cancelled += 1
@@ -160,6 +159,8 @@ def _store_pnr(
         _mark_on_flight(session, booking, flight, "cancelled")
         return booking
     booking.status = "active"
+    # items dropped from the version stored now (each push carries the whole PNR again)
+    booking.sensitive_removed = pnr.sensitive_removed
     booking.other_locators = pnr.other_locators or None
     booking.created_on_source = _utc(pnr.created_at)
     booking.last_modified_at = _utc(pnr.last_modified_at)
