@@ -20,7 +20,7 @@ from paxvet.watchlists.models import Watchlist, WatchlistEntry, WatchlistVersion
 from paxvet.watchlists.records import person_record_from_json
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ScreeningEntry:
     """One active entry, ready for the matcher; `version_id` is the version its current content came in."""
 

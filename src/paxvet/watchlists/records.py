@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -33,19 +34,21 @@ def person_record_from_json(data: Mapping[str, Any], key: str) -> PersonRecord:
             family=n.get("family"),
             paternal=n.get("paternal"),
             maternal=n.get("maternal"),
-            kind=n.get("kind", "primary"),
+            kind=sys.intern(n.get("kind", "primary")),
         )
         for n in data.get("names", ())
     )
     dates = tuple(_date_from_json(d) for d in data.get("dates_of_birth", ()))
-    countries = tuple(dict.fromkeys([*data.get("nationalities", ()), *data.get("citizenships", ())]))
+    countries = tuple(
+        sys.intern(c) for c in dict.fromkeys([*data.get("nationalities", ()), *data.get("citizenships", ())])
+    )
     documents = tuple(
-        Document(number=d["number"], country=d.get("country"), doc_type=d.get("doc_type"))
+        Document(number=d["number"], country=_intern(d.get("country")), doc_type=_intern(d.get("doc_type")))
         for d in data.get("documents", ())
     )
-    extra = {"source_id": str(data.get("source_id", ""))}
+    extra = _NO_EXTRA  # shared: a million person entries need no dict each
     if data.get("entry_type") == "document" and data.get("document_status"):
-        extra["document_status"] = str(data["document_status"])
+        extra = {"document_status": str(data["document_status"])}
     return PersonRecord(
         names=names,
         dates_of_birth=dates,
@@ -55,6 +58,14 @@ def person_record_from_json(data: Mapping[str, Any], key: str) -> PersonRecord:
         key=key,
         extra=extra,
     )
+
+
+_NO_EXTRA: dict[str, str] = {}
+
+
+def _intern(value: str | None) -> str | None:
+    """One string object per country code or kind, not one per entry (memory at a million entries)."""
+    return None if value is None else sys.intern(value)
 
 
 def _date_from_json(d: Mapping[str, Any]) -> PartialDate | DateRange:
