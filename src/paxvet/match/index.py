@@ -24,7 +24,7 @@ from paxvet.match.records import PersonRecord
 from paxvet.match.score import prepared_names
 from paxvet.match.text import Token
 
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 100
 RARE_POSTING = 25  # a key this rare selects its entries even alone
 COMMON_CAP = 5000
 LONE_TOKEN_POSTING = 300  # when every other token is common, a token this rare selects alone
@@ -40,6 +40,8 @@ def deletions(word: str) -> Iterator[str]:
 def token_keys(token: Token) -> frozenset[str]:
     """Every key a token is indexed (and looked up) under."""
     keys = {"n:" + token.norm, "c:" + token.canon}
+    if token.canon.startswith("abd") and len(token.canon) > 6:
+        keys.add("c:" + token.canon[3:])  # Abdul Rahman also meets a bare Rahman
     if len(token.skel) >= 2:
         keys.add("s:" + token.skel)
     if token.script == "latin":

@@ -140,6 +140,8 @@ def token_keys(t: Token) -> frozenset[str]:
     if t.particle:
         return frozenset()
     keys = {"c" + t.canon, "s" + t.skel, "p" + t.norm[:3], "x" + t.norm[-3:]}
+    if t.canon.startswith("abd") and len(t.canon) > 6:
+        keys.add("c" + t.canon[3:])
     keys.update("k" + g for g in nickname_groups(t.canon))
     return frozenset(keys)
 
