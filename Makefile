@@ -11,7 +11,7 @@ export PAXVET_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -40,6 +40,7 @@ test-browser: $(STAMP) browser
 	$(PYTEST) -m browser
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/matcher.py
 

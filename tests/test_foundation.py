@@ -64,3 +64,11 @@ def test_error_to_dict_lists_every_problem() -> None:
     body = err.to_dict()
     assert body["message"] == "bad file"
     assert len(body["problems"]) == 2  # type: ignore[arg-type]
+
+
+def test_every_setting_is_documented() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "settings.md").read_text()
+    missing = [name for name in Settings.model_fields if f"PAXVET_{name.upper()}" not in doc]
+    assert missing == [], f"add these to docs/settings.md (scripts/settings_doc.py): {missing}"
