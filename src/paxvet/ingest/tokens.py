@@ -1,0 +1,196 @@
+"""EDIFACT tokenizer: separators (UNA), release character, segments -> data elements -> components.
+
+Fast path: plain `str.split` on the separators; only text containing the release character goes through
+the escape-aware splitter. Unreleased CR/LF are never data. Used by `paxvet.ingest.edifact`, which builds
+interchanges, groups and messages on top of it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_UNA = ":+.? '"
+
+
+@dataclass(frozen=True, slots=True)
+class Separators:
+    component: str = ":"
+    element: str = "+"
+    decimal: str = "."
+    release: str = "?"
+    repetition: str = " "  # a space means "no repetition" (the PAXLST habit, see message-standards §1.1)
+    terminator: str = "'"
+
+    @property
+    def una(self) -> str:
+        return (
+            "UNA"
+            + self.component
+            + self.element
+            + self.decimal
+            + self.release
+            + self.repetition
+            + (self.terminator)
+        )
+
+
+DEFAULT_SEPARATORS = Separators()
+
+
+class Segment:
+    """One segment: tag, data elements (each a list of components, escapes decoded), its number within the
+    message (UNH = 1; 0 for envelope segments), its line in the file and its raw text."""
+
+    __slots__ = ("elements", "end", "line", "number", "raw", "start", "tag")
+
+    def __init__(
+        self, tag: str, elements: list[list[str]], number: int, line: int, raw: str, start: int, end: int
+    ) -> None:
+        self.tag = tag
+        self.elements = elements
+        self.number = number
+        self.line = line
+        self.raw = raw
+        self.start = start
+        self.end = end
+
+    def get(self, element: int, component: int = 0) -> str:
+        """Element `element` (1-based, after the tag), component `component` (0-based); "" when absent."""
+        if element > len(self.elements):
+            return ""
+        comps = self.elements[element - 1]
+        return comps[component] if component < len(comps) else ""
+
+    def element(self, element: int) -> list[str]:
+        return self.elements[element - 1] if element <= len(self.elements) else []
+
+    def __repr__(self) -> str:
+        return f"Segment({self.tag!r}, {self.elements!r}, number={self.number})"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# decoding and separators
+
+
+def decode(data: bytes | str) -> tuple[str, str]:
+    """UTF-8, falling back to Latin-1 (which never fails). Returns (text, encoding)."""
+    if isinstance(data, str):
+        return data, "utf-8"
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1"
+
+
+def una_is_sane(chars: str, after: str) -> bool:
+    if len(chars) != 6 or any(c in "\r\n" or c.isalnum() or not c.isprintable() for c in chars):
+        return False
+    core = chars[:2] + chars[3] + chars[5]  # component, element, release, terminator
+    if len(set(core)) != 4 or " " in core:
+        return False
+    rest = after.lstrip()
+    return rest.startswith("UNB") and chars[5] in rest[:4000]
+
+
+def read_una(text: str, pos: int) -> tuple[Separators, int, bool]:
+    """Separators declared by the UNA at `pos` and where the interchange continues; ok=False when the UNA
+    was damaged and the defaults are used instead."""
+    chars = text[pos + 3 : pos + 9]
+    if una_is_sane(chars, text[pos + 9 : pos + 4009]):
+        seps = Separators(chars[0], chars[1], chars[2], chars[3], chars[4], chars[5])
+        return seps, pos + 9, True
+    unb = text.find("UNB", pos + 3)
+    return DEFAULT_SEPARATORS, (unb if unb >= 0 else pos + 3), False
+
+
+# ---------------------------------------------------------------------------------------------------------
+# tokenizer
+
+
+def _split_released(text: str, sep: str, release: str) -> list[str]:
+    """Split on `sep`, except where `sep` is preceded by an odd number of release characters."""
+    pieces = text.split(sep)
+    if release not in text:
+        return pieces
+    out: list[str] = []
+    carry: str | None = None
+    for piece in pieces:
+        current = piece if carry is None else carry + sep + piece
+        stripped = len(current) - len(current.rstrip(release))
+        if stripped % 2 == 1:
+            carry = current
+        else:
+            out.append(current)
+            carry = None
+    if carry is not None:
+        out.append(carry)
+    return out
+
+
+def _unescape(value: str, release: str) -> str:
+    if release not in value:
+        return value
+    chars: list[str] = []
+    i, n = 0, len(value)
+    while i < n:
+        c = value[i]
+        if c == release and i + 1 < n:
+            chars.append(value[i + 1])
+            i += 2
+        else:
+            if c != release:
+                chars.append(c)
+            i += 1
+    return "".join(chars)
+
+
+def split_elements(body: str, seps: Separators) -> list[list[str]]:
+    """Data elements and components of one segment's text after its tag (escapes decoded)."""
+    el, comp, rel = seps.element, seps.component, seps.release
+    if rel not in body:
+        return [e.split(comp) for e in body.split(el)]
+    return [
+        [_unescape(c, rel) for c in _split_released(e, comp, rel)] for e in _split_released(body, el, rel)
+    ]
+
+
+def tokenize(
+    text: str, seps: Separators = DEFAULT_SEPARATORS, offset: int = 0, line: int = 1
+) -> list[Segment]:
+    """Segments of `text` (one interchange or a run of message bodies). Unreleased CR/LF are not data;
+    whitespace around a segment is dropped. Segment numbers are filled in later by the structure pass."""
+    term, el, rel, comp = seps.terminator, seps.element, seps.release, seps.component
+    pieces = _split_released(text, term, rel) if rel in text else text.split(term)
+    segments: list[Segment] = []
+    append = segments.append
+    pos = offset
+    limit = offset + len(text)
+    for piece in pieces:
+        start = pos
+        pos += len(piece) + 1
+        body = piece.lstrip()
+        if len(body) != len(piece):
+            lead = len(piece) - len(body)
+            start += lead
+            line += piece.count("\n", 0, lead)
+        seg_line = line
+        if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
+            line += body.count("\n")
+            body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
+        if not body:
+            continue
+        tag, sep, rest = body.partition(el)
+        if len(tag) != 3:
+            tag = tag.strip()
+            if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
+                tag = tag.split(comp, 1)[0]
+        if not sep:
+            elements: list[list[str]] = []
+        elif rel in rest:
+            elements = split_elements(rest, seps)
+        else:
+            elements = [e.split(comp) for e in rest.split(el)]
+        append(Segment(tag, elements, 0, seg_line, body, start, pos if pos < limit else limit))
+    return segments
