@@ -45,7 +45,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _worker_schema() -> str:
-    return "paxvet_test_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # One schema per test process: parallel runs on one server never see each other's tables.
+    return f"paxvet_test_{os.getpid()}"
 
 
 @pytest.fixture(scope="session")
