@@ -119,6 +119,8 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     session.commit()
     for raw, payload, diagnostics in items:
         result.messages.append(_process(session, raw, payload, diagnostics, result))
+        if raw is not items[-1][0]:
+            session.commit()  # the last message commits together with the file's status below
     file.status = _file_status(result)
     session.commit()
     result.duplicate = bool(result.messages) and all(m.status == DUPLICATE for m in result.messages)
@@ -207,7 +209,7 @@ def _process(
     raw.status = status
     raw.problems = problems or None
     raw.processed_at = utcnow()
-    session.commit()
+    session.flush()  # the caller commits (one transaction per message)
     return MessageResult(raw.id, raw.message_type, status, problems)
 
 
@@ -284,7 +286,9 @@ def _reprocess(session: Session, raw: RawMessage, content: bytes) -> MessageResu
     root = xml_root(content)
     if root is not None:
         raw.message_type = "xml:" + root
-        return _process(session, raw, content, [], None)
+        outcome = _process(session, raw, content, [], None)
+        session.commit()
+        return outcome
     parsed = parse_edifact(content, Path(raw.source).name or raw.source)
     messages = parsed.messages
     if len(messages) != 1:
@@ -300,7 +304,9 @@ def _reprocess(session: Session, raw: RawMessage, content: bytes) -> MessageResu
         return MessageResult(raw.id, raw.message_type, raw.status, raw.problems or [])
     message = messages[0]
     raw.message_type = message.type or raw.message_type
-    return _process(session, raw, message, parsed.diagnostics + message.diagnostics, None)
+    outcome = _process(session, raw, message, parsed.diagnostics + message.diagnostics, None)
+    session.commit()
+    return outcome
 
 
 # ---------------------------------------------------------------------------------------------------------
