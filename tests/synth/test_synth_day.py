@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from paxvet.documents.checks import check_document
 from paxvet.documents.mrz import parse_mrz
+from paxvet.errors import InvalidInput
 from paxvet.flights.models import Flight, TravelDocument, Traveller
 from paxvet.ingest.edifact import parse_edifact
 from paxvet.ingest.service import receive
@@ -216,3 +217,53 @@ def test_ingests_with_the_right_counts(session: Session, tmp_path: Path) -> None
         assert len(found) == 1 and found[0].date_of_birth == date.fromisoformat(truth["date_of_birth"])
     flight = session.scalars(select(Flight)).first()
     assert flight is not None and flight.flight_date == DAY and flight.expected_passengers == 12
+
+
+def test_transliteration_variants_only_for_names_from_other_scripts() -> None:
+    rows = [
+        {"source_id": f"R{i}", "full_name": "YURII KHARITONOV", "given_names": "YURII",
+         "surname": "KHARITONOV", "nationalities": "RU"} for i in range(30)
+    ] + [
+        {"source_id": f"M{i}", "full_name": "MARIA ARIAS", "given_names": "MARIA", "surname": "ARIAS",
+         "nationalities": "MEX"} for i in range(30)
+    ]  # fmt: skip
+    day = synth_day(day=DAY, flights=3, travellers_per_flight=30, seed=31, crew=False, plant=rows)
+    varied = {t["source_id"][0]: [] for t in day.truth}  # type: dict[str, list[str]]
+    for t in day.truth:
+        varied[t["source_id"][0]] += [v for v in t["variations"] if v.startswith("transliteration")]
+    assert varied["R"] and not varied["M"]
+
+
+def test_cli_writes_files_truth_and_watchlist(cli_env: Path) -> None:
+    from typer.testing import CliRunner
+
+    from paxvet.cli import app
+
+    runner = CliRunner()
+    wanted = cli_env / "wanted.csv"
+    assert (
+        runner.invoke(app, ["synth", "watchlist", str(wanted), "--count", "12", "--seed", "3"]).exit_code == 0
+    )
+    out = cli_env / "day"
+    args = [
+        "synth",
+        "flights",
+        "--date",
+        "2026-12-01",
+        "--flights",
+        "2",
+        "--travellers",
+        "9",
+        "--out",
+        str(out),
+    ]
+    result = runner.invoke(app, [*args, "--multipart", "--no-crew", "--plant", str(wanted)])
+    assert result.exit_code == 0, result.output
+    edi = sorted(out.glob("*.edi"))
+    assert edi and not [p for p in edi if p.name.endswith("_crew.edi")]
+    with (out / "truth.csv").open(encoding="utf-8") as handle:
+        assert len(list(csv.DictReader(handle))) == 12
+    bad = runner.invoke(app, ["synth", "flights", "--date", "tomorrow", "--out", str(out)])
+    assert (
+        isinstance(bad.exception, InvalidInput) and "YYYY-MM-DD" in bad.exception.message
+    )  # main() prints it

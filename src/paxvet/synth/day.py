@@ -28,8 +28,8 @@ US_VISA = {"MEX", "COL", "BRA", "ARG", "CHN", "RUS", "SAU"}
 MX_VISA = {"CHN", "RUS", "SAU"}
 _LOCATOR = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 TRUTH_FIELDS = [
-    "source_id", "flight", "date", "origin", "destination", "role", "filename", "position", "surname",
-    "given_names", "date_of_birth", "gender", "nationality", "document_number", "document_country",
+    "source_id", "listed_name", "flight", "date", "origin", "destination", "role", "filename", "position",
+    "surname", "given_names", "date_of_birth", "gender", "nationality", "document_number", "document_country",
     "variations", "date_of_birth_from",
 ]  # fmt: skip
 

@@ -152,17 +152,30 @@ def pick_nationality(rng: random.Random, codes: list[str], cumulative: list[floa
     return rng.choices(codes, cum_weights=cumulative)[0]
 
 
-def document_number(pattern: str, rng: random.Random) -> str:
-    out = []
+@cache
+def _runs(pattern: str) -> tuple[tuple[str, int], ...]:
+    """'GDDDDDDDD' -> (('G', 1), ('D', 8)): runs drawn in one call each (the hot loop of a big day)."""
+    runs: list[tuple[str, int]] = []
     for ch in pattern:
-        if ch == "D":
-            out.append(rng.choice("0123456789"))
-        elif ch == "L":
-            out.append(rng.choice(_LETTERS))
-        elif ch == "A":
-            out.append(rng.choice(_ALNUM))
+        if runs and runs[-1][0] == ch:
+            runs[-1] = (ch, runs[-1][1] + 1)
         else:
-            out.append(ch)
+            runs.append((ch, 1))
+    return tuple(runs)
+
+
+def document_number(pattern: str, rng: random.Random) -> str:
+    """A number shaped like `pattern`: L letter, D digit, A alphanumeric, anything else literal."""
+    out = []
+    for kind, size in _runs(pattern):
+        if kind == "D":
+            out.append(str(rng.randrange(10**size)).zfill(size))
+        elif kind == "L":
+            out.append("".join(rng.choices(_LETTERS, k=size)))
+        elif kind == "A":
+            out.append("".join(rng.choices(_ALNUM, k=size)))
+        else:
+            out.append(kind * size)
     return "".join(out)
 
 

@@ -25,6 +25,12 @@ NICKNAMES = {
     "MICHAEL": "MIKE", "JOSEPH": "JOE", "ELIZABETH": "LIZ", "ALEKSANDR": "SASHA", "DMITRII": "DIMA",
     "MARIA": "MARY", "JOHN": "JACK", "CHRISTOPHER": "CHRIS", "DANIEL": "DANNY", "ANDRES": "ANDY",
 }  # fmt: skip
+# Nationals whose names are romanised from another script, so spellings vary between systems.
+_ARABIC = "SAU ARE EGY IRQ SYR JOR LBN YEM KWT QAT BHR OMN LBY DZA MAR TUN SDN PSE"
+_SCRIPTS = {
+    **dict.fromkeys(_ARABIC.split(), "arabic"),
+    **dict.fromkeys(["RUS", "UKR", "BLR", "KAZ", "KGZ"], "cyrillic"),
+}
 # What scanners and tired fingers turn letters into.
 OCR = {"O": "0", "I": "1", "S": "5", "B": "8", "M": "RN", "W": "VV", "D": "O", "E": "F", "G": "C", "U": "V"}
 
@@ -35,6 +41,7 @@ class Names:
     given_names: str
     paternal: str
     maternal: str
+    script: str = "latin"  # the script the name was romanised from: other spellings exist for some
 
 
 Variation = Callable[[Names, random.Random], str | None]  # changes the names; None when it does not apply
@@ -107,12 +114,13 @@ def _initials(n: Names, rng: random.Random) -> str | None:
 
 
 def _translit(n: Names, rng: random.Random) -> str | None:
-    for script in ("arabic", "cyrillic"):
-        full = transliteration_variant(f"{n.given_names}|{n.surname}", script, rng)
-        if full and "|" in full:
-            n.given_names, n.surname = (part.strip() for part in full.split("|", 1))
-            return f"{script} transliteration variant"
-    return None
+    if n.script not in ("arabic", "cyrillic"):
+        return None
+    full = transliteration_variant(f"{n.given_names}|{n.surname}", n.script, rng)
+    if not full or "|" not in full:
+        return None
+    n.given_names, n.surname = (part.strip() for part in full.split("|", 1))
+    return f"another {n.script} transliteration"
 
 
 VARIATIONS: dict[str, Variation] = {
@@ -147,7 +155,7 @@ def vary(n: Names, rng: random.Random) -> list[str]:
 
 
 def _copy(n: Names) -> Names:
-    return Names(n.surname, n.given_names, n.paternal, n.maternal)
+    return Names(n.surname, n.given_names, n.paternal, n.maternal, n.script)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -210,12 +218,13 @@ def listed_names(row: dict[str, str]) -> Names:
 def planted_person(row: dict[str, str], rng: random.Random, on: date) -> tuple[Person, list[str], str]:
     """(the traveller, variations applied, how the birth date was derived) for one listed person."""
     names = listed_names(row)
+    nationality = _nationality(row)
+    names.script = _SCRIPTS.get(nationality, "latin")
     accents = strip_accents(row.get("full_name") or "") != (row.get("full_name") or "")
     variations = vary(names, rng)
     if accents:
         variations.append("accents: accents removed (carrier systems are A-Z)")
     birth, how = travel_birth_date(row.get("dates_of_birth") or "", rng)
-    nationality = _nationality(row)
     person = Person(
         surname=names.surname,
         given_names=names.given_names,
