@@ -261,7 +261,8 @@ def test_cli_writes_files_truth_and_watchlist(cli_env: Path) -> None:
     assert result.exit_code == 0, result.output
     edi = sorted(out.glob("*.edi"))
     assert edi and not [p for p in edi if p.name.endswith("_crew.edi")]
-    with (out / "truth.csv").open(encoding="utf-8") as handle:
+    assert not [p for p in out.iterdir() if p.suffix != ".edi"]  # the truth lives beside the folder
+    with (cli_env / "day.truth.csv").open(encoding="utf-8") as handle:
         assert len(list(csv.DictReader(handle))) == 12
     bad = runner.invoke(app, ["synth", "flights", "--date", "tomorrow", "--out", str(out)])
     assert (

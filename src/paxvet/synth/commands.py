@@ -32,7 +32,7 @@ def _day(value: str) -> date:
 
 @synth_app.command("flights")
 def flights_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder for the .edi files and truth.json/truth.csv.")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the .edi files.")],
     day: Annotated[
         str, typer.Option("--date", help="Arrival date (local at the arrival airport), YYYY-MM-DD.")
     ],
@@ -48,6 +48,12 @@ def flights_command(
     airports: Annotated[
         str, typer.Option("--airports", help="Comma-separated arrival airports (default: all nine).")
     ] = "",
+    truth_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--truth", help="Where to write the truth (.json, and .csv beside it); default OUT.truth.json."
+        ),
+    ] = None,
     plant: Annotated[
         Path | None,
         typer.Option(
@@ -58,7 +64,8 @@ def flights_command(
     """Write a day of arrivals as PAXLST files, with the truth about planted persons.
 
     One D05B interchange per message, named DATE_FLIGHT_ORIGIN-DEST_pax[_partNofM].edi / _crew.edi.
-    truth.json and truth.csv say which traveller is which planted person and how the name was varied.
+    OUT.truth.json and OUT.truth.csv (beside OUT, so `paxvet ingest OUT` reads only messages) say which
+    traveller is which planted person and how the name was varied.
     """
     from paxvet.synth.day import synth_day
     from paxvet.synth.flights import ARRIVAL_AIRPORTS
@@ -77,12 +84,12 @@ def flights_command(
         crew=crew,
         plant=plant,
     )
-    truth = result.write(out)
-    _truth_csv(result.truth, out / "truth.csv")
+    truth = result.write(out, truth_file)
+    _truth_csv(result.truth, truth.with_suffix(".csv"))
     seconds = time.perf_counter() - started
     typer.echo(
         f"{len(result.messages)} PAXLST files, {len(result.flights)} flights, {result.traveller_count:,} "
-        f"travellers ({len(result.truth)} planted) written to {out} in {seconds:.1f} s; truth in {truth.name}"
+        f"travellers ({len(result.truth)} planted) written to {out} in {seconds:.1f} s; truth in {truth}"
     )
 
 

@@ -64,14 +64,20 @@ class SynthDay:
     def traveller_count(self) -> int:
         return sum(len(f.passengers) + len(f.crew) for f in self.flights)
 
-    def write(self, folder: Path) -> Path:
-        """Write every message and truth.json into `folder`; returns the truth file's path."""
+    def write(self, folder: Path, truth: Path | None = None) -> Path:
+        """Write every message into `folder` and the truth as JSON beside it (default `<folder>.truth.json`,
+        outside the folder so that `paxvet ingest folder` reads only messages); returns the truth path."""
         folder.mkdir(parents=True, exist_ok=True)
         for message in self.messages:
             (folder / message.filename).write_bytes(message.data)
-        truth = folder / "truth.json"
-        truth.write_text(json.dumps(self.truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        return truth
+        path = truth or truth_path(folder)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(self.truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        return path
+
+
+def truth_path(folder: Path) -> Path:
+    return folder.parent / f"{folder.name}.truth.json"
 
 
 def synth_day(
