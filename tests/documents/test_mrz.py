@@ -224,3 +224,31 @@ def test_document_number_corruption_is_caught(number: str, data: st.DataObject) 
     new = data.draw(st.sampled_from([c for c in "0123456789" if c != old]))
     lines[1] = lines[1][:col] + new + lines[1][col + 1 :]
     assert "document_number" in {c.field for c in parse_mrz("\n".join(lines), today=TODAY).failed_checks}
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<", min_size=28, max_size=46), max_size=4)
+)
+def test_any_text_parses_or_is_unreadable(lines: list[str]) -> None:
+    """Fuzz: nothing but MrzUnreadable ever escapes, whatever the lines hold."""
+    try:
+        mrz = parse_mrz("\n".join(lines), today=TODAY)
+    except MrzUnreadable as error:
+        assert error.problems
+    else:
+        assert len(mrz.checks) >= 3 and all(len(c.expected) == 1 for c in mrz.checks)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([build_td3, build_td2, build_td1]), st.data())
+def test_shaped_noise_never_raises(build: object, data: st.DataObject) -> None:
+    """Fuzz inside the right shape: random characters at random places give verdicts, never exceptions."""
+    lines = build(**_kw()).splitlines()  # type: ignore[operator]
+    for _ in range(data.draw(st.integers(1, 6))):
+        row = data.draw(st.integers(0, len(lines) - 1))
+        col = data.draw(st.integers(0, len(lines[row]) - 1))
+        ch = data.draw(st.sampled_from("ABCZ0159<"))
+        lines[row] = lines[row][:col] + ch + lines[row][col + 1 :]
+    mrz = parse_mrz("\n".join(lines), today=TODAY)
+    assert isinstance(mrz.valid, bool)
