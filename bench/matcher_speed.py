@@ -78,12 +78,10 @@ def un_truth() -> tuple[list[PersonRecord], list[PersonRecord], list[int]]:
 
 
 def planted_recall(
-    entries: list[PersonRecord], planted: tuple[list[PersonRecord], list[PersonRecord], list[int]]
+    screener: Screener, offset: int, planted: tuple[list[PersonRecord], list[PersonRecord], list[int]]
 ) -> str:
-    """Candidate recall of the treated UN positives with the UN list planted among `entries`."""
-    un, treated, truth = planted
-    screener = Screener([*entries, *un])
-    offset = len(entries)
+    """Candidate recall of the treated UN positives; the UN list sits in the screener from `offset`."""
+    _, treated, truth = planted
     found = sum(offset + truth[i] in set(screener.candidates(p)) for i, p in enumerate(treated))
     return f"{found / len(treated):.3f}"
 
