@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from paxvet.db import make_engine, migrate, session_scope, utcnow
@@ -65,13 +65,21 @@ def synthetic_day(
     from eleven locales, distinct documents) with `planted` listed people (given, family, YYMMDD) spread
     over the flights."""
     try:
-        from paxvet.synth import synth_day  # type: ignore[attr-defined]
+        from paxvet.synth import synth_day
     except ImportError:
         origin = f"Faker travellers (no paxvet.synth.synth_day), {len(planted)} listed people planted"
         return faker_day(flights, travellers, planted), origin
-    day = synth_day(flights=flights, travellers=travellers)
-    files = getattr(day, "paxlst", None) or getattr(day, "files", None) or day
-    return [f if isinstance(f, bytes) else str(f).encode() for f in files], "paxvet.synth.synth_day"
+    rows = [
+        {"source_id": f"PLANT-{i}", "given_names": g, "surname": f, "dates_of_birth": _iso(dob)}
+        for i, (g, f, dob) in enumerate(planted)
+    ]
+    day = synth_day(flights=flights, travellers_per_flight=travellers, plant=rows)
+    return [m.data for m in day.messages], f"paxvet.synth.synth_day, {len(rows)} listed people planted"
+
+
+def _iso(yymmdd: str) -> str:
+    year = int(yymmdd[:2])
+    return f"{1900 + year if year > 30 else 2000 + year}-{yymmdd[2:4]}-{yymmdd[4:6]}"
 
 
 def faker_day(flights: int, travellers: int, planted: list[tuple[str, str, str]]) -> list[bytes]:
@@ -266,7 +274,7 @@ def _clone(session: Any, day: int, tops: tuple[int, int, int]) -> None:
     copy_columns = {
         Flight: {
             "id": Flight.id + flight_off,
-            "flight_date": literal(date(2030, 1, 1) + timedelta(days=day)),
+            "flight_date": func.date(Flight.flight_date, f"+{day} days"),
         },
         Traveller: {"id": Traveller.id + traveller_off, "flight_id": Traveller.flight_id + flight_off},
         TravelDocument: {
