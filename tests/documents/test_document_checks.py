@@ -50,6 +50,14 @@ def test_expired_and_expiring_before_arrival() -> None:
     assert codes(found) == ["expires_before_arrival"] and "2026-06-03" in found[0].message
 
 
+def test_a_past_arrival_is_judged_on_its_own_date() -> None:
+    # replaying last year's manifest: valid on arrival, lapsed since -> nothing to report
+    assert _check(expiry=date(2026, 1, 31), arrival=date(2025, 12, 1)) == []
+    found = _check(expiry=date(2025, 11, 30), arrival=date(2025, 12, 1))
+    assert codes(found) == ["expired"] and "before arrival on 2025-12-01" in found[0].message
+    assert codes(_check(expiry=date(2026, 5, 31), arrival=None)) == ["expired"]
+
+
 def test_impossible_dates() -> None:
     assert codes(_check(issued=date(2031, 1, 1))) == ["impossible_date", "impossible_date"]
     assert codes(_check(date_of_birth=date(2027, 1, 1), issued=None)) == ["impossible_date"]

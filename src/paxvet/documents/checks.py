@@ -57,7 +57,14 @@ def check_document(
 
 
 def _validity(expiry: date | None, arrival: date | None, now: date) -> list[DocumentFinding]:
+    """Valid on entry is what counts: a past arrival (a replayed or late manifest) is judged on its own date,
+    so a document that lapsed after the traveller entered is not reported."""
     if expiry is None:
+        return []
+    if arrival is not None and arrival <= now:
+        if expiry < arrival:
+            message = f"document expired on {expiry.isoformat()}, before arrival on {arrival.isoformat()}"
+            return [DocumentFinding(EXPIRED, message, "error")]
         return []
     if expiry < now:
         return [DocumentFinding(EXPIRED, f"document expired on {expiry.isoformat()}", "error")]
