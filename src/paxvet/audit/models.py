@@ -26,6 +26,19 @@ class AuditEvent(Base):
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 
+    def to_dict(self) -> dict[str, object]:
+        """What the event says (the fields its hash covers, less the link to its predecessor)."""
+        return {
+            "seq": self.seq,
+            "at": self.at.isoformat(),
+            "action": self.action,
+            "actor": self.actor,
+            "agency": self.agency,
+            "subject_type": self.subject_type,
+            "subject_id": self.subject_id,
+            "details": self.details,
+        }
+
 
 class AuditHead(Base):
     """The chain's newest link (one row, id 1). Writers update it first, which serialises them on every

@@ -53,13 +53,4 @@ def search_events(session: Session, query: AuditQuery) -> list[AuditEvent]:
 
 
 def event_to_dict(event: AuditEvent) -> dict[str, object]:
-    return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "action": event.action,
-        "actor": event.actor,
-        "agency": event.agency,
-        "subject_type": event.subject_type,
-        "subject_id": event.subject_id,
-        "details": event.details,
-    }
+    return event.to_dict()

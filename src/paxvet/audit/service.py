@@ -22,17 +22,7 @@ ACTION_PATTERN = re.compile(r"^[a-z_]+:[a-z_]+:[a-z_]+$")
 
 def _digest(prev_hash: str, event: AuditEvent) -> str:
     body = json.dumps(
-        {
-            "seq": event.seq,
-            "at": event.at.isoformat(),
-            "action": event.action,
-            "actor": event.actor,
-            "agency": event.agency,
-            "subject_type": event.subject_type,
-            "subject_id": event.subject_id,
-            "details": event.details,
-            "prev": prev_hash,
-        },
+        {**event.to_dict(), "prev": prev_hash},
         sort_keys=True,
         ensure_ascii=False,
         default=str,
