@@ -25,6 +25,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
         audit,
         auth,
         flights,
+        links,
         quarantine,
         travellers,
         vetting,
@@ -50,7 +51,8 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.middleware("http")(headers_middleware(settings))
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, account, flights, travellers, vetting, watchlists, quarantine, audit, admin):
+    for module in (auth, account, flights, travellers, links, vetting, watchlists, quarantine, audit, admin):
         app.include_router(module.router, include_in_schema=False)
     app.include_router(api.router, prefix="/api/v1")
+    app.include_router(links.api_router, prefix="/api/v1")
     return app
