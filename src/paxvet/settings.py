@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     smtp_port: int = Field(25, description="SMTP port")
     smtp_sender: str = Field("paxvet@localhost", description="From address of notification e-mails")
     smtp_recipients: str = Field("", description="Comma-separated recipients of notification e-mails")
+    notify_language: str = Field(
+        "es", description="Language of notification subjects and bodies (e-mail, webhook, log): es or en"
+    )
     session_hours: int = Field(8, description="Web session lifetime")
     login_max_failures: int = Field(5, description="Failed logins before the account locks")
     lockout_minutes: int = Field(15, description="How long a locked account stays locked")

@@ -10,6 +10,7 @@ import threading
 from collections.abc import Iterator
 from datetime import date, timedelta
 from email import message_from_bytes
+from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
@@ -129,7 +130,8 @@ def test_only_urgent_hits_are_sent_and_only_once(session: Session) -> None:
     assert notify_hits(hits.values(), recorder, within_hours=6) == 0
     notice = recorder.sent[0]
     assert notice.status == "for review"
-    assert "NOT a confirmed finding" in notice.body and "for review" in notice.subject
+    # PAXVET_NOTIFY_LANGUAGE defaults to Spanish: "NOT a confirmed finding", "for review"
+    assert "NO es un hallazgo confirmado" in notice.body and "para revisión" in notice.subject
 
 
 def test_decided_hits_are_not_sent(session: Session) -> None:
@@ -145,7 +147,26 @@ def test_a_failed_send_is_retried_later(session: Session) -> None:
     assert notify_hits(hits.values(), Recorder(), within_hours=6) == 1
 
 
-def test_smtp_notifier_delivers_to_a_real_server(session: Session, smtp_server: tuple[Mailbox, int]) -> None:
+@pytest.fixture
+def notify_language(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[str]:
+    from paxvet.settings import get_settings
+
+    monkeypatch.setenv("PAXVET_NOTIFY_LANGUAGE", request.param)
+    get_settings.cache_clear()
+    yield str(request.param)
+    get_settings.cache_clear()
+
+
+EXPECTED = {
+    "es": ("alerta alta para revisión: AM645 MEX", "NO es un hallazgo confirmado", "Viajero: JOAQUIN GUZMAN"),
+    "en": ("high hit for review: AM645 MEX", "It is NOT a confirmed finding", "Traveller: JOAQUIN GUZMAN"),
+}
+
+
+@pytest.mark.parametrize("notify_language", ["es", "en"], indirect=True)
+def test_smtp_notifier_delivers_to_a_real_server(
+    session: Session, smtp_server: tuple[Mailbox, int], notify_language: str
+) -> None:
     mailbox, port = smtp_server
     hits = urgent_hits(session)
     notifier = SmtpNotifier("127.0.0.1", port, "paxvet@inm.example", ["duty@inm.example", "poe@inm.example"])
@@ -153,10 +174,14 @@ def test_smtp_notifier_delivers_to_a_real_server(session: Session, smtp_server: 
     ((sender, recipients, content),) = mailbox.messages
     assert sender == "paxvet@inm.example"
     assert recipients == ["duty@inm.example", "poe@inm.example"]
-    mail = message_from_bytes(content)
+    mail = message_from_bytes(content, policy=email_policy)
     assert mail["X-Paxvet-Hit"] == str(hits["soon"].id)
-    assert "hit for review: AM645 MEX" in mail["Subject"]
-    assert "JOAQUIN GUZMAN" in mail.get_payload()
+    subject, review, traveller = EXPECTED[notify_language]
+    assert subject in str(mail["Subject"])
+    body = mail.get_body().get_content()  # type: ignore[union-attr]
+    assert review in body and traveller in body
+    other = EXPECTED["en" if notify_language == "es" else "es"]
+    assert other[1] not in body
 
 
 def test_smtp_notifier_reports_an_unreachable_server() -> None:
@@ -215,3 +240,19 @@ def test_a_misconfigured_notifier_does_not_stop_screening(
         assert "RECIPIENTS" in caplog.text and hits["soon"].notified_at is None
     finally:
         get_settings.cache_clear()
+
+
+def test_every_notification_text_has_a_spanish_translation() -> None:
+    from babel.messages.extract import extract_from_dir
+
+    from paxvet.notify.service import catalogue
+
+    src = Path(__file__).resolve().parents[2] / "src" / "paxvet"
+    found = [
+        m[2]
+        for m in extract_from_dir(
+            str(src / "notify"), method_map=[("**.py", "python")], keywords={"_": None, "N_": None}
+        )
+    ]
+    spanish = catalogue("es")
+    assert found and [m for m in found if spanish.gettext(m) == m] == []

@@ -6,6 +6,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from pathlib import Path
+
+from babel.support import NullTranslations, Translations
 
 from paxvet.db import utcnow
 from paxvet.errors import ConfigurationError
@@ -14,6 +17,32 @@ from paxvet.screening.models import Hit
 from paxvet.settings import Settings, get_settings
 
 logger = logging.getLogger("paxvet.notify")
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+
+def N_(message: str) -> str:
+    """Mark for extraction; translated when the notification is built."""
+    return message
+
+
+# codes shown in notifications; the same msgids as the web pages' labels
+WORDS = {
+    "critical": N_("critical"),
+    "high": N_("high"),
+    "medium": N_("medium"),
+    "low": N_("low"),
+    "passenger": N_("Passenger"),
+    "crew": N_("Crew"),
+    "wanted": N_("Wanted"),
+    "terrorism": N_("Terrorism"),
+    "sanctions": N_("Sanctions"),
+    "narcotics": N_("Narcotics"),
+    "other": N_("Other"),
+    "document_finding": N_("Document finding"),
+    "lost_stolen_document": N_("Lost or stolen document"),
+    "watchlist": N_("Watchlist match"),
+    "rule": N_("Rule"),
+}
 URGENT_SEVERITIES = ("high", "critical")
 
 
@@ -49,31 +78,49 @@ def is_urgent(hit: Hit, now: datetime, within_hours: int) -> bool:
     )
 
 
-def notification_for(hit: Hit) -> Notification:
+def catalogue(language: str) -> NullTranslations:
+    """The interface's gettext catalogues (paxvet/locale), so notifications read like the pages."""
+    return Translations.load(str(LOCALE_DIR), [language], domain="messages")
+
+
+def notification_for(hit: Hit, language: str | None = None) -> Notification:
+    """Subject and body in `language` (default `settings.notify_language`); always "for review"."""
+    _ = catalogue(language or get_settings().notify_language).gettext
     traveller, flight = hit.traveller, hit.flight
     arrival = flight.scheduled_arrival_utc.isoformat() if flight.scheduled_arrival_utc else None
-    listed = hit.entry.primary_name if hit.entry is not None else hit.kind.replace("_", " ")
+    listed = hit.entry.primary_name if hit.entry is not None else _(WORDS.get(hit.kind, hit.kind))
     list_name = hit.watchlist.name if hit.watchlist is not None else None
-    subject = (
-        f"[paxvet] {hit.severity} hit for review: {flight.code} {flight.airport} {arrival or ''}".strip()
-    )
-    body = "\n".join(
-        [
-            "An automated screening hit awaits an officer's review. It is NOT a confirmed finding.",
-            "",
-            f"Flight:     {flight.code} arriving {flight.airport} at {arrival or 'unknown time'}",
-            f"Traveller:  {traveller.full_name} ({traveller.role}),"
-            f" born {traveller.date_of_birth or 'unknown'}",
-            f"Possible match: {listed}" + (f" on {list_name}" if list_name else ""),
-            f"Score:      {hit.score:.2f}   severity: {hit.severity}   category: {hit.category}",
-            f"Why:        {hit.summary}",
-            "",
-            f"Review it:  paxvet hit show {hit.id}",
-        ]
-    )
+    values = {
+        "severity": _(WORDS.get(hit.severity, hit.severity)),
+        "flight": flight.code,
+        "airport": flight.airport,
+        "arrival": arrival or _("unknown time"),
+        "name": traveller.full_name,
+        "role": _(WORDS.get(traveller.role, traveller.role)),
+        "born": traveller.date_of_birth or _("unknown"),
+        "listed": listed,
+        "list": list_name or "",
+        "score": f"{hit.score:.2f}",
+        "category": _(WORDS.get(hit.category, hit.category)),
+        "why": hit.summary,
+        "hit": hit.id,
+    }
+    subject = _("[paxvet] %(severity)s hit for review: %(flight)s %(airport)s %(arrival)s") % values
+    match = _("Possible match: %(listed)s on %(list)s") if list_name else _("Possible match: %(listed)s")
+    lines = [
+        _("An automated screening hit awaits an officer's review. It is NOT a confirmed finding."),
+        "",
+        _("Flight: %(flight)s arriving %(airport)s at %(arrival)s (UTC)"),
+        _("Traveller: %(name)s (%(role)s), born %(born)s"),
+        match,
+        _("Score: %(score)s, severity: %(severity)s, category: %(category)s"),
+        _("Why (the matcher's words): %(why)s"),
+        "",
+        _("Review it: paxvet hit show %(hit)s"),
+    ]
     return Notification(
-        subject=subject,
-        body=body,
+        subject=subject.strip(),
+        body="\n".join(line % values if line else line for line in lines),
         hit_id=hit.id,
         severity=hit.severity,
         flight=flight.code,
