@@ -90,6 +90,13 @@ def test_json_links_and_history(web: Web) -> None:
     assert shared[ids["JOHN"]] == ["address", "booking", "phone", "seat"]
     assert shared[ids["RICHARD"]] == ["phone", "seat"]
     assert all(n["open_hits"] == 0 for n in links["neighbours"])
+    items = {n["traveller_id"]: n["shared_items"] for n in links["neighbours"]}
+    assert {"kind": "phone", "value": "447700900123"} in items[ids["RICHARD"]]  # the phone itself
+    assert {"kind": "seat", "value": "10B–10C"} in items[ids["RICHARD"]]  # Jane in 10B, Richard in 10C
+    assert {"kind": "booking", "value": "XY AAA111"} in items[ids["JOHN"]]
+    assert {"kind": "seat", "value": "10A–10B"} in items[ids["JOHN"]]
+    assert not [i for i in items[ids["JOHN"]] if i["kind"] == "card"]  # John's card is his own
+    assert "4111111111111111" not in str(links)
     history = web.client.get(f"/api/v1/travellers/{ids['JANE']}/history").json()
     assert [e["traveller_id"] for e in history["entries"]] == [ids["JANE"]]
     assert history["entries"][0]["flight"] == "XY123"

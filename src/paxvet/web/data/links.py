@@ -16,6 +16,7 @@ from paxvet.accounts.policy import Viewer, visible_hits_clause
 from paxvet.errors import NotFound
 from paxvet.flights.models import Traveller
 from paxvet.links.service import Neighbourhood, TravelHistory, neighbourhood, travel_history
+from paxvet.links.shared import SharedItem, shared_items
 from paxvet.screening.models import Hit
 from paxvet.web.i18n import N_
 
@@ -57,6 +58,7 @@ class LinksView:
     history: TravelHistory
     links: Neighbourhood
     open_hits: dict[int, int]
+    shared: dict[int, list[SharedItem]] = field(default_factory=dict)  # per linked traveller: what exactly
     nodes: list[Node] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
 
@@ -73,8 +75,24 @@ def links_view(
     )
     counts = open_hits(session, viewer, [n.traveller_id for n in found.neighbours])
     view = LinksView(traveller, travel_history(session, traveller_id), found, counts)
+    view.shared = what_is_shared(session, traveller_id, found)
     view.nodes, view.edges = layout(traveller, found, counts)
     return view
+
+
+def what_is_shared(session: Session, traveller_id: int, found: Neighbourhood) -> dict[int, list[SharedItem]]:
+    """A first-hop neighbour shares items with the traveller; a second-hop one with the travellers it is
+    reached through."""
+    pairs = [
+        (source, n.traveller_id)
+        for n in found.neighbours
+        for source in ([traveller_id] if n.hops == 1 else n.via)
+    ]
+    by_pair = shared_items(session, pairs, found.window)
+    out: dict[int, list[SharedItem]] = {}
+    for (_, target), items in by_pair.items():
+        out.setdefault(target, []).extend(i for i in items if i not in out.get(target, []))
+    return {tid: sorted(items, key=lambda i: (i.kind, i.value)) for tid, items in out.items()}
 
 
 def open_hits(session: Session, viewer: Viewer, ids: list[int]) -> dict[int, int]:

@@ -75,6 +75,7 @@ def links_json(
     body = view.links.to_dict()
     for item in body["neighbours"]:
         item["open_hits"] = view.open_hits.get(item["traveller_id"], 0)
+        item["shared_items"] = [i.to_dict() for i in view.shared.get(item["traveller_id"], [])]
     ids = [n.traveller_id for n in view.links.neighbours]
     record_links_view(v, traveller_id, "api", {"hops": hops, "days": days, "limit": limit, "linked": ids})
     return body
