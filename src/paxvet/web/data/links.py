@@ -20,7 +20,9 @@ from paxvet.links.shared import SharedItem, shared_items
 from paxvet.screening.models import Hit
 from paxvet.web.i18n import N_
 
-SIZE, CENTRE, RINGS = 520, 260, (0.0, 120.0, 220.0)
+SIZE, CENTRE, RINGS = 420, 210, (0.0, 95.0, 175.0)
+# the line's colour: the most telling shared item (a card or phone says more than a booking)
+PRIORITY = ("card", "phone", "email", "address", "seat", "booking")
 
 KINDS = {
     "phone": N_("Phone"),
@@ -139,8 +141,12 @@ def layout(
         sources = [traveller.id] if n.hops == 1 else [v for v in n.via if v in where]
         for source in sources:
             start = where[source]
-            edges.append(Edge(start.x, start.y, to.x, to.y, n.shared[0] if n.shared else "booking"))
+            edges.append(Edge(start.x, start.y, to.x, to.y, _strongest(n.shared)))
     return nodes, edges
+
+
+def _strongest(kinds: tuple[str, ...]) -> str:
+    return next((k for k in PRIORITY if k in kinds), "booking")
 
 
 # The resolver explains itself in English; these patterns turn its reasons into translatable sentences.
