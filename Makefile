@@ -39,10 +39,12 @@ browser:
 test-browser: $(STAMP) browser
 	$(PYTEST) -m browser
 
+# Every benchmark at the size of its goal (long: about an hour on 2 cores); each script also runs alone,
+# with smaller sizes through its options (bench/README.md).
+BENCHES := ingest synth watchlists matcher_quality matcher_speed pipeline links web
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/matcher.py
+	@for b in $(BENCHES); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 # Until the first release the schema is one initial migration, regenerated from the models.
 migration: $(STAMP)
