@@ -145,8 +145,28 @@ class Problems(ProblemList):
         self.first_seen: dict[str, str] = {}
 
 
-def build_entry(problems: ProblemList, location: str, **fields: object) -> EntryRecord | None:
-    """Validate one entry; every failure becomes a problem at `location` instead of an exception."""
+def build_entry(
+    problems: ProblemList, location: str, counts: Counter[str] | None = None, **fields: object
+) -> EntryRecord | None:
+    """Validate one entry; every failure becomes a problem at `location` instead of an exception. A valid
+    entry is tallied in `counts` (persons, names, original-script names, dates of birth, documents)."""
+    entry = _validated(problems, location, fields)
+    if entry is not None and counts is not None:
+        tally(counts, entry)
+    return entry
+
+
+def tally(counts: Counter[str], entry: EntryRecord) -> None:
+    counts["persons"] += 1
+    counts["names"] += len(entry.names)
+    counts["dates_of_birth"] += len(entry.dates_of_birth)
+    counts["documents"] += len(entry.documents)
+    original = sum(1 for n in entry.names if n.kind == "original_script")
+    if original:
+        counts["original_script_names"] += original
+
+
+def _validated(problems: ProblemList, location: str, fields: dict[str, object]) -> EntryRecord | None:
     source_id = str(fields.get("source_id") or "")
     if isinstance(problems, Problems) and source_id:
         if source_id in problems.first_seen:

@@ -74,13 +74,10 @@ def _individual(
             names.append(alias.model_copy(update={"kind": "alias"}))
     documents, gender = _ids(row["ids"])
     dobs = _dates(row["dates_of_birth"], problems, location)
-    counts["persons"] += 1
-    counts["names"] += len(names)
-    counts["dates_of_birth"] += len(dobs)
-    counts["documents"] += len(documents)
     return build_entry(
         problems,
         location,
+        counts,
         source_id=_source_id(row),
         names=_unique(names),
         dates_of_birth=dobs,

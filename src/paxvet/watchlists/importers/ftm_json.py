@@ -120,13 +120,10 @@ def _person(
     documents += held.get(entity["id"], [])
     gender = next(iter(props(entity, "gender")), "").lower()
     dobs = _dates(props(entity, "birthDate"), problems, location)
-    counts["persons"] += 1
-    counts["names"] += len(names)
-    counts["dates_of_birth"] += len(dobs)
-    counts["documents"] += len(documents)
     return build_entry(
         problems,
         location,
+        counts,
         source_id=str(entity["id"])[:100],
         names=names,
         dates_of_birth=dobs,

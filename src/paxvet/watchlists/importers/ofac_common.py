@@ -201,14 +201,11 @@ def _individual(
         if alias is not None:
             names.append(alias.model_copy(update={"kind": "alias"}))
     names.extend(EntryName(full=weak, kind="weak") for weak in facts.weak_aliases)
-    counts["persons"] += 1
-    counts["names"] += len(names)
-    counts["dates_of_birth"] += len(facts.dates_of_birth)
-    counts["documents"] += len(facts.documents)
     title = empty(values[4])
     return build_entry(
         problems,
         location,
+        counts,
         source_id=values[0].strip(),
         names=names,
         dates_of_birth=facts.dates_of_birth,

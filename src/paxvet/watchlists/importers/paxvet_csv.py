@@ -24,6 +24,7 @@ from paxvet.watchlists.importers.base import (
     finish,
     header_rows,
     read_text,
+    tally,
 )
 from paxvet.watchlists.schemas import EntryName, EntryRecord
 
@@ -49,8 +50,7 @@ def parse(path: Path) -> ParsedList:
         location = f"{path.name}:line {line}"
         entry = _person({c: row.get(c, "") for c in COLUMNS}, problems, location)
         if entry is not None:
-            counts["persons"] += 1
-            counts["names"] += len(entry.names)
+            tally(counts, entry)
             entries.append(entry)
     return finish(entries, problems, counts)
 

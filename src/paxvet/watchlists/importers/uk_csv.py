@@ -108,13 +108,10 @@ def _individual(
     dobs = _dobs(tables["subject_dobs"].get(uid, []), problems)
     nationalities, births = _countries(tables["subject_countries"].get(uid, []))
     documents = _documents(tables["subject_identifiers"].get(uid, []))
-    counts["persons"] += 1
-    counts["names"] += len(names)
-    counts["dates_of_birth"] += len(dobs)
-    counts["documents"] += len(documents)
     return build_entry(
         problems,
         location,
+        counts,
         source_id=uid,
         names=names,
         dates_of_birth=dobs,

@@ -86,16 +86,12 @@ def individual(
         for d in (_birth_date(e, problems, location) for e in element.findall("INDIVIDUAL_DATE_OF_BIRTH"))
         if d
     ]
-    counts["persons"] += 1
-    counts["names"] += len(names)
-    counts["original_script_names"] += sum(1 for n in names if n.kind == "original_script")
-    counts["dates_of_birth"] += len(dobs)
     documents = _documents(element, problems, location)
-    counts["documents"] += len(documents)
     gender = text(element, "GENDER").lower()
     return build_entry(
         problems,
         location,
+        counts,
         source_id=dataid,
         names=names,
         dates_of_birth=dobs,
