@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from paxvet.errors import InvalidInput
-from paxvet.watchlists.importers.base import ParsedList, paused_gc
+from paxvet.watchlists.importers.base import ParsedList, SourceError, failed, paused_gc
 
 # CLI format name -> module in this package. The names are stable: agencies script against them.
 FORMATS: dict[str, str] = {
@@ -33,9 +33,13 @@ def parser_for(fmt: str) -> Callable[[Path], ParsedList]:
 
 
 def parse_source(fmt: str, path: Path) -> ParsedList:
+    """The parsed list; a source that cannot be read at all is one located problem, never an exception."""
     parse = parser_for(fmt)
-    with paused_gc():
-        return parse(path)
+    try:
+        with paused_gc():
+            return parse(path)
+    except SourceError as exc:
+        return failed(exc.problem)
 
 
 __all__ = ["FORMATS", "ParsedList", "parse_source", "parser_for"]

@@ -18,9 +18,7 @@ from paxvet.watchlists.countries import country_code
 from paxvet.watchlists.importers.base import (
     ParsedList,
     Problems,
-    SourceError,
     build_entry,
-    failed,
     finish,
     header_rows,
     read_text,
@@ -38,10 +36,7 @@ DOCUMENT_TYPES = {prefix.rstrip(".").rstrip(" #").lower(): kind for prefix, kind
 def parse(path: Path) -> ParsedList:
     problems = Problems()
     counts: Counter[str] = Counter()
-    try:
-        content = read_text(path)
-    except SourceError as exc:
-        return failed(exc.problem)
+    content = read_text(path)
     entries: dict[str, EntryRecord] = {}
     for line, row in header_rows(content, problems, path.name, REQUIRED):
         counts["rows"] += 1

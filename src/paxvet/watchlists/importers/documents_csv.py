@@ -16,9 +16,7 @@ from paxvet.watchlists.importers import agency_fields as fields
 from paxvet.watchlists.importers.base import (
     ParsedList,
     Problems,
-    SourceError,
     build_entry,
-    failed,
     finish,
     header_rows,
     read_text,
@@ -41,10 +39,7 @@ STATUSES = ("lost", "stolen", "revoked", "invalidated")
 def parse(path: Path) -> ParsedList:
     problems = Problems()
     counts: Counter[str] = Counter()
-    try:
-        content = read_text(path)
-    except SourceError as exc:
-        return failed(exc.problem)
+    content = read_text(path)
     entries: list[EntryRecord] = []
     for line, row in header_rows(content, problems, path.name, ("document_number", "issuing_country")):
         counts["rows"] += 1

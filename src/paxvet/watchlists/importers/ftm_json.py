@@ -20,9 +20,7 @@ from paxvet.watchlists.countries import country_code
 from paxvet.watchlists.importers.base import (
     ParsedList,
     Problems,
-    SourceError,
     build_entry,
-    failed,
     finish,
     read_text,
 )
@@ -35,10 +33,7 @@ DOCUMENT_SCHEMATA = {"Passport": "passport", "Identification": "national_id"}
 def parse(path: Path) -> ParsedList:
     problems = Problems()
     counts: Counter[str] = Counter()
-    try:
-        content = read_text(path)
-    except SourceError as exc:
-        return failed(exc.problem)
+    content = read_text(path)
     persons: list[tuple[str, dict[str, Any]]] = []
     held: dict[str, list[EntryDocument]] = defaultdict(list)
     for number, line in enumerate(content.splitlines(), start=1):

@@ -21,7 +21,6 @@ from paxvet.watchlists.importers.base import (
     SourceError,
     build_entry,
     csv_rows,
-    failed,
     finish,
 )
 from paxvet.watchlists.importers.base import read_text as _read_text
@@ -92,13 +91,10 @@ def split_name(name: str, individual: bool) -> EntryName | None:
 
 def parse_ofac(path: Path, files: FileSet) -> ParsedList:
     problems = Problems()
-    try:
-        primary, alias_file, comments_file = locate(path, files, problems)
-        primary_text = read_text(primary)
-        alias_text = read_text(alias_file) if alias_file else ""
-        comments_text = read_text(comments_file) if comments_file else ""
-    except SourceError as exc:
-        return failed(exc.problem)
+    primary, alias_file, comments_file = locate(path, files, problems)
+    primary_text = read_text(primary)
+    alias_text = read_text(alias_file) if alias_file else ""
+    comments_text = read_text(comments_file) if comments_file else ""
     counts: Counter[str] = Counter()
     comments = _comments(comments_text, comments_file, problems)
     aliases = _aliases(alias_text, alias_file, problems, counts)

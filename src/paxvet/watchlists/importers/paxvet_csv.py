@@ -18,9 +18,7 @@ from paxvet.watchlists.importers import agency_fields as fields
 from paxvet.watchlists.importers.base import (
     ParsedList,
     Problems,
-    SourceError,
     build_entry,
-    failed,
     finish,
     header_rows,
     read_text,
@@ -38,10 +36,7 @@ COLUMNS = (
 def parse(path: Path) -> ParsedList:
     problems = Problems()
     counts: Counter[str] = Counter()
-    try:
-        content = read_text(path)
-    except SourceError as exc:
-        return failed(exc.problem)
+    content = read_text(path)
     header = content.splitlines()[0].lower() if content.strip() else ""
     required = ("source_id", "surname") if "full_name" not in header else ("source_id", "full_name")
     entries: list[EntryRecord] = []

@@ -22,7 +22,6 @@ from paxvet.watchlists.importers.base import (
     Problems,
     SourceError,
     build_entry,
-    failed,
     finish,
     header_rows,
     read_text,
@@ -45,10 +44,7 @@ Rows = dict[str, list[tuple[str, dict[str, str]]]]  # unique_id -> [(location, r
 def parse(path: Path) -> ParsedList:
     problems = Problems()
     counts: Counter[str] = Counter()
-    try:
-        tables = {name: _table(path, name, problems) for name in TABLES}
-    except SourceError as exc:
-        return failed(exc.problem)
+    tables = {name: _table(path, name, problems) for name in TABLES}
     entries: list[EntryRecord] = []
     for uid, rows in tables["subjects"].items():
         location, subject = rows[0]
