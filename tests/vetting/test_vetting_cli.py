@@ -139,6 +139,9 @@ def test_queue_json_is_the_promised_shape(
     assert first["arrival"].startswith(str(utcnow().date())[:4])
     assert queue(monkeypatch, capsys, "--flight", "AM103")[0]["flight"] == "AM103"
     assert queue(monkeypatch, capsys, "--status", "confirmed") == []
+    # lists loaded without --owner belong to 'local': another agency's officer sees none of their hits
+    assert len(queue(monkeypatch, capsys, "--agency", "local")) == len(items)
+    assert queue(monkeypatch, capsys, "--agency", "MX-INM") == []
 
 
 def test_hit_show_and_decide(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -10,10 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from paxvet.accounts.policy import visible_hits_clause
 from paxvet.audit.models import AuditEvent
 from paxvet.audit.service import verify_chain
 from paxvet.db import utcnow
 from paxvet.errors import Conflict, InvalidInput, NotFound
+from paxvet.screening.models import Hit
 from paxvet.vetting import allowlist
 from paxvet.vetting.models import Lookout, Suppression
 from paxvet.vetting.schemas import hit_detail, queue_item
@@ -104,6 +107,47 @@ def test_queue_item_shape_and_time_left(session: Session, world: dict) -> None: 
     assert item["list"] == "FGR-WANTED" and item["source_id"] == "W1"
     assert {"id", "arrival", "score", "severity", "status"} <= set(item)
     assert 8 * 60 < item["minutes_to_arrival"] <= 9 * 60
+
+
+@dataclass
+class Officer:
+    username: str
+    agency_code: str
+    role: str = "officer"
+
+
+def test_visibility_narrows_the_queue_in_the_query_itself(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    """Another agency's hits lead the queue; a page of `limit` is still full of visible hits, in order."""
+    other = make_list(session, "SAT-LIST", [person_entry("X1", "Ana LOPEZ", "1970-01-01")], category="other")
+    other.owner_agency = "MX-SAT"
+    (x1,) = wanted_entries(session, other.id)
+    soonest = make_flight(
+        session,
+        [Person("LOPEZ", "ANA", date(1970, 1, 1), f"L{n}") for n in range(3)],
+        number="1",
+        arrival=utcnow() + timedelta(minutes=30),
+    )
+    theirs = [make_hit(session, t, x1, severity="critical") for t in soonest.travellers]
+    finding = Hit(
+        traveller_id=soonest.travellers[0].id,
+        flight_id=soonest.id,
+        kind="document_finding",
+        subject_key="finding:1:expired",
+        category="document",
+        severity="low",
+    )
+    session.add(finding)
+    session.flush()
+    fgr, sat = Officer("ruiz", "MX-FGR"), Officer("soto", "MX-SAT")
+    mine = queue(session, QueueFilters(limit=2), viewer=fgr, visible=visible_hits_clause(fgr))
+    assert [h.id for h in mine] == [finding.id, world["lopez"].id]
+    assert {h.id for h in queue(session, QueueFilters(limit=2))} <= {h.id for h in theirs}
+    page = queue(session, QueueFilters(limit=4), viewer=sat, visible=visible_hits_clause(sat))
+    assert [h.id for h in page] == [*(h.id for h in theirs), finding.id]
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "vetting:queue:viewed").order_by(AuditEvent.id)
+    ).all()[0]
+    assert event.actor == "ruiz" and event.agency == "MX-FGR" and event.details["hits"] == 2
 
 
 def test_queue_viewing_is_audited(session: Session, world: dict) -> None:  # type: ignore[type-arg]

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import getpass
 import json
+from dataclasses import dataclass
 
 import typer
 from rich.table import Table
 
+from paxvet.accounts.policy import visible_hits_clause
 from paxvet.console import console, open_engine, print_json
 from paxvet.db import session_scope
 from paxvet.screening.models import HIT_STATUSES
@@ -22,6 +24,15 @@ hit_app = typer.Typer(
 allowlist_app = typer.Typer(
     help="False-positive memory: list the suppressions in force, revoke one.", no_args_is_help=True
 )
+
+
+@dataclass
+class AgencyOfficer:
+    """Whom `paxvet queue --agency` shows the queue as: an officer of that agency (accounts.policy)."""
+
+    username: str
+    agency_code: str
+    role: str = "officer"
 
 
 def _me() -> str:
@@ -40,12 +51,17 @@ def queue_command(
         ["open"], "--status", help=f"Status to show (repeatable): {', '.join(HIT_STATUSES)}."
     ),
     limit: int = typer.Option(500, help="At most this many hits."),
+    agency: str | None = typer.Option(
+        None, help="Only what an officer of this agency may see (its lists' hits and document findings)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of hits (stable keys)."),
 ) -> None:
     """Hits awaiting review: soonest arrival first, then most severe, with the time left before landing."""
     filters = service.QueueFilters(airport, flight, list_name, category, tuple(status), limit)
+    scope = AgencyOfficer(_me(), agency) if agency else None
+    visible = visible_hits_clause(scope) if scope else None
     with session_scope(open_engine()) as session:
-        hits = service.queue(session, filters, viewer=_me())
+        hits = service.queue(session, filters, viewer=scope or _me(), visible=visible)
         items = [queue_item(h) for h in hits]
     if as_json:
         print_json(items)

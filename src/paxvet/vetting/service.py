@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, case, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from paxvet.audit.service import record_event
@@ -50,14 +50,24 @@ class Decision:
     lookout: Lookout | None = None
 
 
-def queue(session: Session, filters: QueueFilters | None = None, viewer: object | None = None) -> list[Hit]:
-    """Hits awaiting review: soonest arrival first (unknown arrivals last), then most severe."""
+def queue(
+    session: Session,
+    filters: QueueFilters | None = None,
+    viewer: object | None = None,
+    visible: ColumnElement[bool] | None = None,
+) -> list[Hit]:
+    """Hits awaiting review: soonest arrival first (unknown arrivals last), then most severe.
+
+    `visible` narrows the queue to what the viewer may see (`accounts.policy.visible_hits_clause`) in the
+    same query, so a page is always `filters.limit` visible hits however many other agencies' hits lead.
+    """
     filters = filters or QueueFilters()
     filters.check()
     stmt = (
         select(Hit)
         .join(Flight, Hit.flight_id == Flight.id)
         .where(Hit.status.in_(filters.statuses))
+        .where(visible if visible is not None else true())
         .options(
             joinedload(Hit.flight),
             joinedload(Hit.traveller),
