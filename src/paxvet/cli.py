@@ -34,6 +34,7 @@ def _register_domains() -> None:
     from paxvet.documents import commands as document_cmds
     from paxvet.ingest import commands as ingest_cmds
     from paxvet.links import commands as link_cmds
+    from paxvet.notify import commands as notify_cmds
     from paxvet.screening import commands as screening_cmds
     from paxvet.synth import commands as synth_cmds
     from paxvet.vetting import commands as vetting_cmds
@@ -46,6 +47,7 @@ def _register_domains() -> None:
         watchlist_cmds,
         screening_cmds,
         vetting_cmds,
+        notify_cmds,
         link_cmds,
         audit_cmds,
         synth_cmds,

@@ -1,4 +1,6 @@
-"""Notifications of urgent hits: a real SMTP server (aiosmtpd) and a real HTTP receiver on loopback."""
+"""Notifications of urgent hits: a real SMTP server (aiosmtpd) and a real HTTP receiver on loopback; and
+`paxvet notify due`: hits that became urgent after they were raised are sent once, failed sends are retried
+at the next pass, overlapping passes never send twice."""
 
 from __future__ import annotations
 
@@ -18,13 +20,14 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from paxvet.db import utcnow
+from paxvet.db import session_scope, utcnow
 from paxvet.errors import ConfigurationError
 from paxvet.notify.base import Notification, NotificationFailed, Notifier
 from paxvet.notify.log import LogNotifier
-from paxvet.notify.service import get_notifier, notify_hits
+from paxvet.notify.service import due_hit_ids, get_notifier, notify_due, notify_hits
 from paxvet.notify.smtp import SmtpNotifier
 from paxvet.notify.webhook import WebhookNotifier
 from paxvet.screening.models import Hit
@@ -256,3 +259,117 @@ def test_every_notification_text_has_a_spanish_translation() -> None:
     ]
     spanish = catalogue("es")
     assert found and [m for m in found if spanish.gettext(m) == m] == []
+
+
+# ---- paxvet notify due ---------------------------------------------------------------------------------
+
+
+def stored_hits(engine: Engine) -> dict[str, int]:
+    with session_scope(engine) as session:
+        return {name: hit.id for name, hit in urgent_hits(session).items()}
+
+
+def notified(engine: Engine, hit_id: int) -> bool:
+    with session_scope(engine) as session:
+        return session.scalar(select(Hit.notified_at).where(Hit.id == hit_id)) is not None
+
+
+def test_a_hit_raised_days_ahead_is_sent_once_when_it_becomes_urgent(
+    engine: Engine, smtp_server: tuple[Mailbox, int]
+) -> None:
+    mailbox, port = smtp_server
+    ids = stored_hits(engine)  # "later" lands in 30 hours: not urgent when raised
+    smtp = SmtpNotifier("127.0.0.1", port, "paxvet@inm.example", ["duty@inm.example"])
+    now = utcnow()
+    assert notify_due(engine, smtp, now=now, within_hours=6).hit_ids == [ids["soon"]]
+    assert not notified(engine, ids["later"])
+    tomorrow = now + timedelta(hours=26)  # the flight now lands in 4 hours
+    report = notify_due(engine, smtp, now=tomorrow, within_hours=6)
+    assert (report.due, report.sent, report.hit_ids) == (1, 1, [ids["later"]])
+    assert notify_due(engine, smtp, now=tomorrow + timedelta(minutes=1), within_hours=6).due == 0
+    assert [message_from_bytes(m[2], policy=email_policy)["X-Paxvet-Hit"] for m in mailbox.messages] == [
+        str(ids["soon"]),
+        str(ids["later"]),
+    ]
+
+
+def test_a_failed_send_is_retried_at_the_next_pass(engine: Engine, smtp_server: tuple[Mailbox, int]) -> None:
+    mailbox, port = smtp_server
+    ids = stored_hits(engine)
+    down = SmtpNotifier("127.0.0.1", free_port(), "paxvet@inm.example", ["duty@inm.example"], timeout=2)
+    report = notify_due(engine, down, within_hours=6)
+    assert (report.due, report.sent, report.failed) == (1, 0, 1)
+    assert not notified(engine, ids["soon"]) and mailbox.messages == []
+    up = SmtpNotifier("127.0.0.1", port, "paxvet@inm.example", ["duty@inm.example"])
+    assert notify_due(engine, up, within_hours=6).sent == 1
+    assert notified(engine, ids["soon"]) and len(mailbox.messages) == 1
+
+
+def test_decided_and_low_hits_are_never_due(engine: Engine) -> None:
+    ids = stored_hits(engine)
+    with session_scope(engine) as session:
+        session.get(Hit, ids["soon"]).status = "false_positive"  # type: ignore[union-attr]
+        assert due_hit_ids(session, utcnow(), 48) == [ids["later"]]  # "low" never, "soon" decided
+
+
+class Gate(Notifier):
+    """Holds the first send until released, so a second pass runs while the first is mid-send."""
+
+    def __init__(self) -> None:
+        self.sending, self.release = threading.Event(), threading.Event()
+        self.sent: list[Notification] = []
+
+    def send(self, notification: Notification) -> None:
+        self.sending.set()
+        assert self.release.wait(20)
+        self.sent.append(notification)
+
+
+def test_overlapping_passes_send_each_hit_once(engine: Engine) -> None:
+    stored_hits(engine)
+    gate, second = Gate(), Recorder()
+    first = threading.Thread(target=notify_due, args=(engine, gate), kwargs={"within_hours": 6})
+    first.start()
+    assert gate.sending.wait(20)
+    overlap = threading.Thread(target=notify_due, args=(engine, second), kwargs={"within_hours": 6})
+    overlap.start()
+    overlap.join(0.5)  # blocked on the first pass's claim (or already done, finding nothing due)
+    gate.release.set()
+    first.join(20)
+    overlap.join(20)
+    assert len(gate.sent) + len(second.sent) == 1
+
+
+def test_cli_notify_due(
+    cli_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    smtp_server: tuple[Mailbox, int],
+) -> None:
+    from paxvet.cli import main
+    from paxvet.console import open_engine
+    from paxvet.settings import get_settings
+
+    mailbox, port = smtp_server
+    for key, value in {
+        "NOTIFIER": "smtp",
+        "SMTP_PORT": str(port),
+        "SMTP_RECIPIENTS": "duty@inm.example",
+    }.items():
+        monkeypatch.setenv(f"PAXVET_{key}", value)
+    monkeypatch.setenv("PAXVET_SMTP_HOST", "127.0.0.1")
+    get_settings.cache_clear()
+    ids = stored_hits(open_engine())
+
+    def run() -> dict[str, int]:
+        monkeypatch.setattr(sys, "argv", ["paxvet", "notify", "due", "--json"])
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        assert exit_.value.code in (0, None)
+        result: dict[str, int] = json.loads(capsys.readouterr().out)
+        return result
+
+    assert run() | {"hit_ids": None} == {"due": 1, "sent": 1, "failed": 0, "skipped": 0, "hit_ids": None}
+    assert run()["due"] == 0
+    assert len(mailbox.messages) == 1 and str(ids["soon"]).encode() in mailbox.messages[0][2]

@@ -1,17 +1,26 @@
 """Which hits are notified, and when: open, high or critical, on a flight landing within
-`settings.notify_within_hours`, once per hit (`Hit.notified_at`)."""
+`settings.notify_within_hours`, once per hit (`Hit.notified_at`).
+
+Two ways in: screening notifies the hits it writes (`notify_hits`), and `notify_due` (the CLI's
+`paxvet notify due`, run from cron) sends hits that became urgent later, as their flight approached."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from babel.support import NullTranslations, Translations
+from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
-from paxvet.db import utcnow
+from paxvet.db import session_factory, session_scope, utcnow
 from paxvet.errors import ConfigurationError
+from paxvet.flights.models import Flight
 from paxvet.notify.base import Notification, Notifier
 from paxvet.screening.models import Hit
 from paxvet.settings import Settings, get_settings
@@ -158,3 +167,90 @@ def notify_hits(
         hit.notified_at = now
         sent += 1
     return sent
+
+
+# ---- hits that became urgent since they were raised (`paxvet notify due`, from cron) ---------------------
+
+
+@dataclass
+class DueReport:
+    """One `notify due` pass: hits found due, sent, failed (retried next pass), taken by another pass."""
+
+    due: int = 0
+    sent: int = 0
+    failed: int = 0
+    skipped: int = 0
+    hit_ids: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return vars(self).copy()
+
+
+def due_hit_ids(session: Session, now: datetime, within_hours: int) -> list[int]:
+    """Open high/critical hits never notified, on flights landing within `within_hours` (or landed in the
+    last hour): what `is_urgent` says, in SQL, soonest arrival first."""
+    stmt = (
+        select(Hit.id)
+        .join(Flight, Flight.id == Hit.flight_id)
+        .where(
+            Hit.status == "open",
+            Hit.notified_at.is_(None),
+            Hit.severity.in_(URGENT_SEVERITIES),
+            Flight.scheduled_arrival_utc >= now - timedelta(hours=1),
+            Flight.scheduled_arrival_utc <= now + timedelta(hours=within_hours),
+        )
+        .order_by(Flight.scheduled_arrival_utc, Hit.id)
+    )
+    return list(session.scalars(stmt))
+
+
+def claim(session: Session, hit_id: int, now: datetime) -> bool:
+    """Mark the hit notified unless someone already did. The row stays locked until the caller commits
+    (after the send) or rolls back (send failed), so two overlapping passes never both send it."""
+    result = session.execute(
+        update(Hit).where(Hit.id == hit_id, Hit.notified_at.is_(None)).values(notified_at=now)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+def send_due_hit(session: Session, hit_id: int, notifier: Notifier, now: datetime) -> str:
+    """Claim and send one hit inside the caller's transaction: 'sent', 'failed' or 'skipped'."""
+    if not claim(session, hit_id, now):
+        return "skipped"
+    hit = session.get(Hit, hit_id, populate_existing=True)
+    if hit is None or hit.status != "open":
+        return "skipped"
+    try:
+        notifier.send(notification_for(hit))
+    except Exception as exc:  # the transport is outside paxvet: log, roll back the claim, retry next pass
+        logger.error("notification of hit %s failed: %s", hit_id, exc)
+        return "failed"
+    return "sent"
+
+
+def notify_due(
+    engine: Engine,
+    notifier: Notifier | None = None,
+    now: datetime | None = None,
+    within_hours: int | None = None,
+) -> DueReport:
+    """Send every hit that is urgent now and was never notified, exactly once: each hit is claimed and sent
+    in its own transaction (a failed send rolls back, so the next pass retries it). Safe to run every
+    minute from cron, also when a pass overlaps the previous one."""
+    now = now or utcnow()
+    within = get_settings().notify_within_hours if within_hours is None else within_hours
+    notifier = notifier or get_notifier()
+    report = DueReport()
+    with session_scope(engine) as session:
+        ids = due_hit_ids(session, now, within)
+    report.due = len(ids)
+    for hit_id in ids:
+        with session_factory(engine)() as session:
+            outcome = send_due_hit(session, hit_id, notifier, now)
+            if outcome == "sent":
+                session.commit()
+                report.hit_ids.append(hit_id)
+            else:
+                session.rollback()
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    return report
