@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 import json
 from dataclasses import dataclass
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -51,9 +52,12 @@ def queue_command(
         ["open"], "--status", help=f"Status to show (repeatable): {', '.join(HIT_STATUSES)}."
     ),
     limit: int = typer.Option(500, help="At most this many hits."),
-    agency: str | None = typer.Option(
-        None, help="Only what an officer of this agency may see (its lists' hits and document findings)."
-    ),
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            help="Only what an officer of this agency may see (its lists' hits and document findings)."
+        ),
+    ] = None,
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of hits (stable keys)."),
 ) -> None:
     """Hits awaiting review: soonest arrival first, then most severe, with the time left before landing."""
