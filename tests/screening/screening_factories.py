@@ -333,3 +333,68 @@ def documents_csv(path: Path, rows: list[dict[str, str]]) -> Path:
         for row in rows:
             writer.writerow({c: row.get(c, "") for c in columns})
     return path
+
+
+@dataclass
+class Booked:
+    """A traveller on a PNR. `document` goes into SSR DOCS with the name printed in it (`doc_surname`,
+    `doc_given`, by default the booked name): a passport under another name is an alias screening uses."""
+
+    surname: str
+    given_names: str
+    date_of_birth: date | None = None
+    document: str | None = None
+    country: str = "MEX"
+    gender: str = "M"
+    doc_surname: str | None = None
+    doc_given: str | None = None
+
+
+def _docs_date(value: date) -> str:
+    return value.strftime("%d%b%y").upper()
+
+
+def _tvl(departure: datetime, arrival: datetime, origin: str, airport: str) -> str:
+    dep, arr = _local(departure, origin), _local(arrival, airport)
+    return f"{dep[4:6]}{dep[2:4]}{dep[:2]}:{dep[6:]}:{arr[4:6]}{arr[2:4]}{arr[:2]}:{arr[6:]}"
+
+
+def pnrgov(
+    bookings: dict[str, list[Booked]],
+    *,
+    arrival: datetime,
+    carrier: str = "AM",
+    number: str = "645",
+    origin: str = "MAD",
+    airport: str = "MEX",
+    ref: str = "1",
+    update: bool = False,
+) -> bytes:
+    """A PNRGOV 13.1 push (full, or an update) of these bookings (record locator -> travellers) for the
+    flight `paxlst(...)` with the same carrier, number, airports and arrival describes."""
+    times = _tvl(arrival - timedelta(hours=11), arrival, origin, airport)
+    segs = [
+        f"UNB+IATA:1+{carrier}+MXPNRGOV+250601:0800+{ref}++PNRGOV",
+        f"UNG+PNRGOV+{carrier}+MXPNRGOV+250601:0800+{ref}+IA+13:1",
+        f"UNH+1+PNRGOV:13:1:IA+{carrier}{number}/{ref}+01:F",
+        "MSG+:141" if update else "MSG+:22",
+        f"ORG+{carrier}:{airport}",
+        f"TVL+{times}+{origin}+{airport}+{carrier}+{number}",
+        f"EQN+{len(bookings)}",
+    ]
+    for locator, people in bookings.items():
+        segs += ["SRC", f"RCI+{carrier}:{locator}"]
+        for n, person in enumerate(people, start=1):
+            segs.append(f"TIF+{_esc(person.surname)}+{_esc(person.given_names)}:A:{n}")
+            if person.document:
+                dob = _docs_date(person.date_of_birth) if person.date_of_birth else ""
+                surname = _esc(person.doc_surname or person.surname)
+                given = _esc(person.doc_given or person.given_names)
+                segs.append(
+                    f"SSR+DOCS:HK:1:{carrier}:::::/P/{person.country}/{person.document}/{person.country}/"
+                    f"{dob}/{person.gender}/01JAN31/{surname}/{given}+::{n}"
+                )
+        segs.append(f"TVL+{times}+{origin}+{airport}+{carrier}+{number}:Y")
+    segs.append(f"UNT+{len(segs) - 1}+1")
+    segs += [f"UNE+1+{ref}", f"UNZ+1+{ref}"]
+    return ("UNA:+.?*'\n" + "'\n".join(segs) + "'\n").encode()

@@ -53,10 +53,12 @@ def document_keys(record: PersonRecord) -> set[str]:
 
 
 def traveller_keys(view: TravellerView) -> set[str]:
-    record = view.person_record()
-    keys = document_keys(record) | pair_keys(record)
-    for token_keys in token_key_sets(record):
-        keys |= token_keys
+    """Keys of the traveller's own record and of every identity their PNRs add."""
+    keys: set[str] = set()
+    for record in (view.person_record(), *(p.record for p in view.pnr)):
+        keys |= document_keys(record) | pair_keys(record)
+        for token_keys in token_key_sets(record):
+            keys |= token_keys
     return keys
 
 

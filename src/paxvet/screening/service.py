@@ -10,21 +10,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select
+from sqlalchemy import Table, case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from paxvet.bookings.models import Booking, BookingTraveller
 from paxvet.db import utcnow
+from paxvet.documents.numbers import folded_document_number
 from paxvet.flights.models import Traveller
+from paxvet.match.records import PersonRecord
+from paxvet.match.score import MatchResult
 from paxvet.notify.base import Notifier
 from paxvet.screening.hits import Finding, HitWriter, WriteResult
 from paxvet.screening.lists import ListSet, active_lists
 from paxvet.screening.models import ScreeningMark, ScreeningRun
 from paxvet.screening.namekeys import store_keys
 from paxvet.screening.travellers import TravellerView, chunks, load_travellers
+from paxvet.watchlists.service import ScreeningEntry
 
 if TYPE_CHECKING:
     from paxvet.ingest.service import ReceiveResult
@@ -65,63 +70,107 @@ def findings_for(traveller: TravellerView, lists: ListSet) -> list[Finding]:
     return found
 
 
+def identities(traveller: TravellerView, lists: ListSet) -> list[tuple[str, PersonRecord]]:
+    """The traveller's own record (API, or PNR for a PNR-only traveller) and each booking's, labelled.
+
+    A record is scored without documents when none of its document numbers appears in any listed person's
+    documents: identical scores (a document can only raise a score), and the Screener can skip candidates
+    whose date of birth or gender rule them out."""
+    own = traveller.person_record(with_documents=_shares(traveller.folded_document_numbers(), lists))
+    found = [(traveller.own_label, own)]
+    unkeyed = {replace(own, key="")}
+    for identity in traveller.pnr:
+        numbers = {folded_document_number(d.number) for d in identity.record.documents if d.number}
+        record = identity.record if _shares(numbers, lists) else replace(identity.record, documents=())
+        if replace(record, key="") not in unkeyed:  # a PNR-only traveller's row repeats its booking
+            unkeyed.add(replace(record, key=""))
+            found.append((identity.label, record))
+    return found
+
+
+def _shares(numbers: set[str], lists: ListSet) -> bool:
+    return not numbers.isdisjoint(lists.entry_document_numbers)
+
+
 def list_matches(traveller: TravellerView, lists: ListSet) -> list[Finding]:
+    """One finding per entry: the best score among the traveller's identities, saying which matched."""
     if not lists.entries:
         return []
-    shares_document = not traveller.folded_document_numbers().isdisjoint(lists.entry_document_numbers)
-    record = traveller.person_record(with_documents=shares_document)
-    results = lists.screener.screen(record, lists.lowest_threshold, limit=10)
-    found = []
-    for result in results:
-        if result.score < lists.screener.alert_threshold(result.entry_index):
-            continue  # below this entry's own list threshold
-        entry = lists.entries[result.entry_index]
-        found.append(
-            Finding(
-                traveller_id=traveller.id,
-                flight_id=traveller.flight_id,
-                kind="watchlist",
-                subject_key=f"entry:{entry.entry_id}",
-                score=round(result.score, 4),
-                summary=result.explanation.summary,
-                explanation=result.explanation.to_dict(),
-                category=entry.category,
-                severity=entry.severity,
-                entry_id=entry.entry_id,
-                watchlist_id=entry.watchlist_id,
-                list_version_id=entry.version_id,
-                content_hash=entry.content_hash,
-            )
-        )
-    return found
+    best: dict[int, tuple[MatchResult, str]] = {}
+    for label, record in identities(traveller, lists):
+        for result in lists.screener.screen(record, lists.lowest_threshold, limit=10):
+            if result.score < lists.screener.alert_threshold(result.entry_index):
+                continue  # below this entry's own list threshold
+            current = best.get(result.entry_index)
+            if current is None or result.score > current[0].score:
+                best[result.entry_index] = (result, label)
+    ranked = sorted(best.values(), key=lambda pair: (-pair[0].score, pair[0].entry_index))
+    return [_list_finding(traveller, lists.entries[r.entry_index], r, label) for r, label in ranked]
+
+
+def _list_finding(
+    traveller: TravellerView, entry: ScreeningEntry, result: MatchResult, label: str
+) -> Finding:
+    summary = result.explanation.summary
+    if label != "API":
+        summary = f"{summary}; matched the {label} identity"
+    return Finding(
+        traveller_id=traveller.id,
+        flight_id=traveller.flight_id,
+        kind="watchlist",
+        subject_key=f"entry:{entry.entry_id}",
+        score=round(result.score, 4),
+        summary=summary,
+        explanation={**result.explanation.to_dict(), "identity": label},
+        category=entry.category,
+        severity=entry.severity,
+        entry_id=entry.entry_id,
+        watchlist_id=entry.watchlist_id,
+        list_version_id=entry.version_id,
+        content_hash=entry.content_hash,
+    )
 
 
 def lost_stolen(traveller: TravellerView, lists: ListSet) -> list[Finding]:
-    found = []
-    for doc in traveller.documents:
-        entry = lists.documents.get(doc.lost_stolen_key)
-        if entry is None:
-            continue
-        status = entry.record.extra.get("document_status", "reported")
-        found.append(
-            Finding(
-                traveller_id=traveller.id,
-                flight_id=traveller.flight_id,
-                kind="lost_stolen_document",
-                subject_key=f"entry:{entry.entry_id}",
-                score=1.0,
-                summary=f"document {doc.number} ({doc.issuing_country}) is {status} on {entry.list_name} "
-                f"(entry {entry.source_id})",
-                explanation={"document": doc.number, "country": doc.issuing_country, "status": status},
-                category=entry.category,
-                severity=entry.severity,
-                entry_id=entry.entry_id,
-                watchlist_id=entry.watchlist_id,
-                list_version_id=entry.version_id,
-                content_hash=entry.content_hash,
-            )
-        )
-    return found
+    """The traveller's documents, and those their PNRs give, on lost/stolen lists (one finding per entry)."""
+    documents = [
+        (traveller.own_label, d.number, d.issuing_country, d.lost_stolen_key) for d in traveller.documents
+    ]
+    for identity in traveller.pnr:
+        documents += [
+            (identity.label, d.number, d.country, f"{folded_document_number(d.number)}|{d.country or ''}")
+            for d in identity.record.documents
+            if d.number
+        ]
+    found: dict[int, Finding] = {}
+    for label, number, country, key in documents:
+        entry = lists.documents.get(key)
+        if entry is not None and entry.entry_id not in found:
+            found[entry.entry_id] = _document_finding(traveller, entry, label, number, country)
+    return list(found.values())
+
+
+def _document_finding(
+    traveller: TravellerView, entry: ScreeningEntry, label: str, number: str, country: str | None
+) -> Finding:
+    status = entry.record.extra.get("document_status", "reported")
+    via = "" if label == "API" else f" (given by {label})"
+    return Finding(
+        traveller_id=traveller.id,
+        flight_id=traveller.flight_id,
+        kind="lost_stolen_document",
+        subject_key=f"entry:{entry.entry_id}",
+        score=1.0,
+        summary=f"document {number} ({country}){via} is {status} on {entry.list_name} "
+        f"(entry {entry.source_id})",
+        explanation={"document": number, "country": country, "status": status, "identity": label},
+        category=entry.category,
+        severity=entry.severity,
+        entry_id=entry.entry_id,
+        watchlist_id=entry.watchlist_id,
+        list_version_id=entry.version_id,
+        content_hash=entry.content_hash,
+    )
 
 
 def document_findings(traveller: TravellerView) -> list[Finding]:
@@ -204,19 +253,28 @@ def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime
         session.execute(delete(ScreeningMark).where(ScreeningMark.traveller_id.in_(ids)))
         session.execute(
             insert(cast(Table, ScreeningMark.__table__)),
-            [{"traveller_id": v.id, "message_id": v.last_message_id or 0, "screened_at": at} for v in batch],
+            [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch],
         )
 
 
 def pending_traveller_ids(session: Session) -> list[int]:
-    """Travellers stored or updated since they were last screened."""
+    """Travellers stored or updated (by a manifest or a PNR push) since they were last screened: their
+    screening mark is not the newest message that touched them (`TravellerView.newest_message_id`)."""
+    pnr = (
+        select(BookingTraveller.traveller_id, func.max(Booking.last_message_id).label("message_id"))
+        .join(Booking, Booking.id == BookingTraveller.booking_id)
+        .where(BookingTraveller.traveller_id.is_not(None))
+        .group_by(BookingTraveller.traveller_id)
+        .subquery()
+    )
+    api_id = func.coalesce(Traveller.last_message_id, 0)
+    pnr_id = func.coalesce(pnr.c.message_id, 0)
+    newest = case((pnr_id > api_id, pnr_id), else_=api_id)
     stmt = (
         select(Traveller.id)
         .outerjoin(ScreeningMark, ScreeningMark.traveller_id == Traveller.id)
-        .where(
-            (ScreeningMark.traveller_id.is_(None))
-            | (ScreeningMark.message_id != func.coalesce(Traveller.last_message_id, 0))
-        )
+        .outerjoin(pnr, pnr.c.traveller_id == Traveller.id)
+        .where((ScreeningMark.traveller_id.is_(None)) | (ScreeningMark.message_id != newest))
         .order_by(Traveller.id)
     )
     return list(session.scalars(stmt))

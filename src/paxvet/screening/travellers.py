@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from paxvet.documents.numbers import folded_document_number, normalize_document_number
 from paxvet.flights.models import Flight, TravelDocument, Traveller
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
+from paxvet.screening.identities import PnrIdentity, pnr_identities
 
 CHUNK = 2000
 
@@ -42,7 +43,19 @@ class TravellerView:
     date_of_birth: date | None
     nationality: str | None
     last_message_id: int | None
+    source: str = "api"  # api | pnr | api+pnr
     documents: list[DocumentView] = field(default_factory=list)
+    pnr: list[PnrIdentity] = field(default_factory=list)  # what the traveller's bookings add
+
+    @property
+    def own_label(self) -> str:
+        """Which data the traveller row itself comes from, as the explanation names it."""
+        return "PNR" if self.source == "pnr" else "API"
+
+    @property
+    def newest_message_id(self) -> int:
+        """The latest message (API manifest or PNR push) that touched this traveller."""
+        return max([self.last_message_id or 0, *(p.message_id or 0 for p in self.pnr)])
 
     @property
     def full_name(self) -> str:
@@ -90,6 +103,7 @@ _COLUMNS = (
     Traveller.date_of_birth,
     Traveller.nationality,
     Traveller.last_message_id,
+    Traveller.source,
 )
 
 
@@ -105,7 +119,7 @@ def load_travellers(session: Session, traveller_ids: Iterable[int]) -> list[Trav
     for chunk in chunks(ids):
         rows = session.execute(select(*_COLUMNS).where(Traveller.id.in_(chunk)).order_by(Traveller.id))
         views.extend(TravellerView(*row) for row in rows)
-    _attach_documents(session, views)
+    _attach(session, views)
     return views
 
 
@@ -121,12 +135,21 @@ def travellers_arriving(session: Session, start: datetime, end: datetime) -> Ite
     for row in session.execute(stmt.execution_options(yield_per=CHUNK)):
         batch.append(TravellerView(*row))
         if len(batch) >= CHUNK:
-            _attach_documents(session, batch)
+            _attach(session, batch)
             yield batch
             batch = []
     if batch:
-        _attach_documents(session, batch)
+        _attach(session, batch)
         yield batch
+
+
+def _attach(session: Session, views: list[TravellerView]) -> None:
+    _attach_documents(session, views)
+    # every traveller: `source` is not a reliable sign of a booking (a later manifest rewrites it to "api")
+    for chunk in chunks(views):
+        found = pnr_identities(session, [v.id for v in chunk])
+        for view in chunk:
+            view.pnr = found.get(view.id, [])
 
 
 def _attach_documents(session: Session, views: list[TravellerView]) -> None:
