@@ -173,3 +173,20 @@ def test_batch_identities_are_the_bookings_domains_identity_variants(session: Se
         expected = sorted(identity_variants(session, traveller_id), key=lambda r: r.key)
         assert [i.record for i in batch.get(traveller_id, [])] == expected
     assert sum(len(v) for v in batch.values()) == 2
+
+
+def test_a_decided_pnr_only_hit_survives_the_api_manifest_that_merges_the_traveller(
+    session: Session, lists: Path
+) -> None:
+    from paxvet.vetting.service import decide, history
+
+    ingest(session, manifest(OTHERS), "api.edi")
+    booked = Booked("GUZMAN LOERA", "JOAQUIN", date(1957, 4, 4), "G9999999")
+    (hit,) = ingest(session, push({"ZZZ999": [booked]}), "pnr.edi")
+    decide(session, hit.id, "needs_info", "ask the airline for the passport scan", "officer.ruiz")
+    guzman = Person("GUZMAN LOERA", "JOAQUIN ARCHIVALDO", date(1957, 4, 4), "G9999999")  # another key
+    found = ingest(session, manifest([guzman, *OTHERS], ref="2"), "api2.edi")
+    api = session.scalars(select(Traveller).where(Traveller.surname == "GUZMAN LOERA")).one()
+    assert api.source in ("api", "api+pnr")
+    assert [(h.id, h.traveller_id, h.status) for h in found] == [(hit.id, api.id, "needs_info")]
+    assert [d.disposition for d in history(session, hit.id)] == ["needs_info"]

@@ -32,6 +32,7 @@ from paxvet.errors import NotFound
 from paxvet.flights.models import Flight, TravelDocument, Traveller
 from paxvet.links.keys import refresh_booking_keys
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
+from paxvet.screening.hits import move_hits
 
 
 @dataclass
@@ -582,6 +583,7 @@ def merge_pnr_duplicates(session: Session, flight_id: int) -> int:
                 bt.traveller_id = api.id
                 api.source = "api+pnr"
                 _move_keys(session, traveller.id, api.id)
+                move_hits(session, traveller.id, api.id)  # officers' decisions follow the person
                 merged += 1
         session.flush()
         if not session.scalar(

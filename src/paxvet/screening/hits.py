@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
 from paxvet.screening.models import Hit
 from paxvet.screening.travellers import TravellerView, chunks
 from paxvet.vetting.allowlist import active_suppressions, applicable
-from paxvet.vetting.models import Suppression
+from paxvet.vetting.models import Lookout, Suppression
 
 # Statuses the system may change by itself; an officer's decision is never overwritten.
 SYSTEM_STATUSES = ("open", "suppressed", "withdrawn")
@@ -173,3 +173,28 @@ class HitWriter:
         hit.status = status
         hit.status_reason = reason
         hit.updated_at = self.now
+
+
+def move_hits(session: Session, old_traveller_id: int, new_traveller_id: int) -> int:
+    """A PNR-only traveller found to be an API traveller (`bookings.service.merge_pnr_duplicates`): their
+    hits, with the officers' decisions on them, and their lookouts follow the person instead of being
+    deleted with the duplicate row. Where both have a hit on one subject, a decided hit beats an undecided
+    one. Returns how many hits moved."""
+    theirs = {
+        h.subject_key: h for h in session.scalars(select(Hit).where(Hit.traveller_id == new_traveller_id))
+    }
+    moved = 0
+    for hit in session.scalars(select(Hit).where(Hit.traveller_id == old_traveller_id)).all():
+        clash = theirs.get(hit.subject_key)
+        if clash is not None and (hit.status in SYSTEM_STATUSES or clash.status not in SYSTEM_STATUSES):
+            continue  # the API traveller's own hit stays; this one goes with the duplicate row
+        if clash is not None:
+            session.delete(clash)
+            session.flush()
+        hit.traveller_id = new_traveller_id
+        moved += 1
+    session.execute(
+        update(Lookout).where(Lookout.traveller_id == old_traveller_id).values(traveller_id=new_traveller_id)
+    )
+    session.flush()
+    return moved
