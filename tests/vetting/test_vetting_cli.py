@@ -7,15 +7,18 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from conftest import POSTGRES_URL
 from paxvet.cli import main
 from paxvet.db import utcnow
 
@@ -233,23 +236,28 @@ def test_confirmed_wanted_person_shows_a_lookout(
     assert lookout["hit_id"] == int(hit_id) and "OA-1" in lookout["reason"]
 
 
-def _snapshot(database: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    with sqlite3.connect(database) as conn:
+def _snapshot(url: str) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    engine = create_engine(url)
+    with engine.connect() as conn:
         travellers = conn.execute(
-            "SELECT f.carrier || f.number, t.identity_key FROM traveller t "
-            "JOIN flight f ON f.id = t.flight_id ORDER BY 1, 2"
-        ).fetchall()
+            text(
+                "SELECT f.carrier || f.number, t.identity_key FROM traveller t "
+                "JOIN flight f ON f.id = t.flight_id ORDER BY 1, 2"
+            )
+        ).all()
         found = conn.execute(
-            "SELECT f.carrier || f.number, t.identity_key, h.kind, e.source_id, h.status, h.score FROM hit h "
-            "JOIN traveller t ON t.id = h.traveller_id JOIN flight f ON f.id = h.flight_id "
-            "LEFT JOIN watchlist_entry e ON e.id = h.entry_id ORDER BY 1, 2, 4"
-        ).fetchall()
-    return travellers, found
+            text(
+                "SELECT f.carrier || f.number, t.identity_key, h.kind, e.source_id, h.status, h.score "
+                "FROM hit h JOIN traveller t ON t.id = h.traveller_id JOIN flight f ON f.id = h.flight_id "
+                "LEFT JOIN watchlist_entry e ON e.id = h.entry_id ORDER BY 1, 2, 4"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in travellers], [tuple(r) for r in found]
 
 
-def _cli(data_dir: Path, *args: str, **kwargs: object) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PAXVET_DATA_DIR": str(data_dir)}
-    env.pop("PAXVET_DATABASE_URL", None)
+def _cli(data_dir: Path, url: str, *args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PAXVET_DATA_DIR": str(data_dir), "PAXVET_DATABASE_URL": url}
     return subprocess.Popen(
         [sys.executable, "-m", "paxvet.cli", *args],
         env=env,
@@ -259,39 +267,67 @@ def _cli(data_dir: Path, *args: str, **kwargs: object) -> subprocess.Popen[bytes
     )  # type: ignore[call-overload]
 
 
-def _count(database: Path, table: str) -> int:
+def _count(url: str, table: str) -> int:
+    engine = create_engine(url, connect_args={"timeout": 5} if url.startswith("sqlite") else {})
     try:
-        with sqlite3.connect(database, timeout=5) as conn:
-            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
+        with engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
+    except (OperationalError, ProgrammingError):
+        return 0  # not migrated yet
+    finally:
+        engine.dispose()
 
 
-def test_sigkill_mid_batch_then_rerun_equals_an_uninterrupted_run(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_urls(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, str]]:
+    """An empty database per run ("clean", "killed") on the backend: SQLite files, or PostgreSQL schemas."""
+    names = ("clean", "killed")
+    if request.param == "sqlite":
+        yield {n: f"sqlite:///{tmp_path / n / 'paxvet.sqlite3'}" for n in names}
+        return
+    schemas = {n: f"paxvet_kill_{os.getpid()}_{n}" for n in names}
+    try:
+        admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for schema in schemas.values():
+                conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+                conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except OperationalError as exc:
+        if os.environ.get("PAXVET_TEST_REQUIRE_POSTGRES"):
+            raise
+        pytest.skip(f"PostgreSQL unreachable: {exc}")
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    yield {n: f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}" for n, schema in schemas.items()}
+    with admin.connect() as conn:
+        for schema in schemas.values():
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
+
+
+def test_sigkill_mid_batch_then_rerun_equals_an_uninterrupted_run(
+    tmp_path: Path, database_urls: dict[str, str]
+) -> None:
     folder = manifests(tmp_path / "in", 40, per_flight=20)
     wanted_csv(tmp_path / "wanted.csv", WANTED)
     results = []
     for name, kill in (("clean", False), ("killed", True)):
-        data_dir = tmp_path / name
+        data_dir, url = tmp_path / name, database_urls[name]
         load = _cli(
-            data_dir, "lists", "load", "paxvet-csv", str(tmp_path / "wanted.csv"), "--list", "FGR-WANTED"
+            data_dir, url, "lists", "load", "paxvet-csv", str(tmp_path / "wanted.csv"), "--list", "FGR-WANTED"
         )
         assert load.wait(120) == 0
-        database = data_dir / "paxvet.sqlite3"
-        process = _cli(data_dir, "ingest", str(folder))
+        process = _cli(data_dir, url, "ingest", str(folder))
         if kill:
             deadline = time.monotonic() + 120
-            while (
-                _count(database, "ingest_file") < 8 and process.poll() is None and time.monotonic() < deadline
-            ):
+            while _count(url, "ingest_file") < 8 and process.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)
             assert process.poll() is None, "the batch finished before it could be killed"
             process.send_signal(signal.SIGKILL)
             assert process.wait(30) == -signal.SIGKILL
-            assert 0 < _count(database, "ingest_file") < 40
-            process = _cli(data_dir, "ingest", str(folder))
+            assert 0 < _count(url, "ingest_file") < 40
+            process = _cli(data_dir, url, "ingest", str(folder))
         assert process.wait(300) == 0, process.stderr.read() if process.stderr else ""
-        results.append(_snapshot(database))
+        results.append(_snapshot(url))
     (clean_travellers, clean_hits), (killed_travellers, killed_hits) = results
     assert len(clean_travellers) == 40 * 20 + 14 + 8
     assert len(clean_hits) == 14 + 8
