@@ -45,11 +45,34 @@ def test_every_traveller_the_screener_matches_is_a_candidate(session: Session) -
     entries = screening_entries(session, ["NEW"])
     lists = ListSet.build(entries, {})
     start, end = window()
-    candidates = candidate_travellers(session, [e.record for e in entries], start, end)
+    records = [e.record for e in entries]
+    candidates = candidate_travellers(session, records, start, end)
+    thresholds = [lists.screener.alert_threshold(i) for i in range(len(records))]
+    reachable = candidate_travellers(session, records, start, end, thresholds)
     matched = {t.id for t in load_travellers(session, ids) if findings_for_delta(t, lists)}
     assert len(matched) >= 4
-    assert matched <= candidates
+    assert matched <= reachable <= candidates
     assert len(candidates) < len(ids)  # the clean travellers are not read
+
+
+def test_a_birth_date_that_rules_out_every_shared_entry_keeps_the_traveller_unread(session: Session) -> None:
+    people = [
+        Person("GUZMAN LOPEZ", "OVIDIO", date(1990, 3, 29), "O1"),  # the listed man
+        Person("GUZMAN LOPEZ", "PEDRO", date(1941, 7, 1), "O2"),  # same surnames, born half a century earlier
+        Person("GUZMAN LOPEZ", "PEDRO", None, "O3"),  # no date of birth: cannot be ruled out
+    ]
+    flight = make_flight(session, people, arrival=utcnow() + timedelta(hours=5))
+    listed, older, unknown = (t.id for t in flight.travellers)
+    screen_travellers(session, [listed, older, unknown])
+    records = [e.record for e in _entries(session, [person_entry("N1", "Ovidio Guzman Lopez", "1990-03-29")])]
+    start, end = window()
+    assert candidate_travellers(session, records, start, end) == {listed, older, unknown}
+    assert candidate_travellers(session, records, start, end, [0.8]) == {listed, unknown}
+
+
+def _entries(session: Session, records: list[dict]) -> list:  # type: ignore[type-arg]
+    make_list(session, "NEW", records)
+    return screening_entries(session, ["NEW"])
 
 
 def test_keys_follow_the_travellers_latest_name(session: Session) -> None:

@@ -11,18 +11,19 @@ travellers in the window cost a few index range scans instead of a million Pytho
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from itertools import combinations
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Select, Table, delete, func, insert, select
+from sqlalchemy import Table, delete, exists, func, insert, select
 from sqlalchemy.orm import Session
 
+from paxvet.bookings.models import BookingTraveller
 from paxvet.documents.numbers import folded_document_number
 from paxvet.flights.models import Flight, Traveller
 from paxvet.match.index import significant
 from paxvet.match.records import PersonRecord
-from paxvet.match.score import prepared_names
+from paxvet.match.score import context_effects, prepared_names
 from paxvet.screening.models import TravellerNameKey
 from paxvet.screening.travellers import TravellerView, chunks
 
@@ -84,7 +85,8 @@ def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
     return counts
 
 
-def _in_window(stmt: Select[int], start: datetime, end: datetime) -> Select[int]:
+def _in_window(stmt: Any, start: datetime, end: datetime) -> Any:
+    """Only keys of travellers whose flight arrives between start and end (stmt selects from the keys)."""
     return (
         stmt.join(Traveller, Traveller.id == TravellerNameKey.traveller_id)
         .join(Flight, Flight.id == Traveller.flight_id)
@@ -92,23 +94,77 @@ def _in_window(stmt: Select[int], start: datetime, end: datetime) -> Select[int]
     )
 
 
+def selecting_keys(session: Session, entries: Sequence[PersonRecord]) -> dict[str, list[int]]:
+    """Each key that selects travellers for some entry -> the indexes of the entries it selects them for:
+    a document, a pair of tokens, or a token key on at most RARE travellers (any key of a one-word name)."""
+    token_sets = [token_key_sets(entry) for entry in entries]
+    counts = _counts(session, {k for sets in token_sets for keys in sets for k in keys})
+    selects: dict[str, list[int]] = {}
+    for i, (entry, sets) in enumerate(zip(entries, token_sets, strict=True)):
+        keys = document_keys(entry) | pair_keys(entry)
+        for token_keys in sets:
+            keys |= {k for k in token_keys if k in counts and (len(sets) == 1 or counts[k] <= RARE)}
+        for key in keys:
+            selects.setdefault(key, []).append(i)
+    return selects
+
+
+class Reachable:
+    """Whether an entry is within reach of a traveller's date of birth, gender and nationality alone.
+
+    A score is the name score (at most 1) plus the date-of-birth, gender and nationality effects (a shared
+    document aside), so when 1 + those effects stays below the entry's threshold no spelling of the name
+    can raise a hit: such a traveller is not worth loading. Decided once per (birth date, gender,
+    nationality, entry)."""
+
+    def __init__(self, entries: Sequence[PersonRecord], thresholds: Sequence[float]) -> None:
+        self.entries, self.thresholds = entries, thresholds
+        self._seen: dict[tuple[Any, ...], bool] = {}
+
+    def __call__(self, dob: date | None, gender: str | None, nationality: str | None, entry: int) -> bool:
+        key = (dob, gender, nationality, entry)
+        found = self._seen.get(key)
+        if found is None:
+            view = TravellerView(0, 0, "", "", gender, dob, nationality, None)
+            effects = sum(c.effect for c in context_effects(view.person_record(), self.entries[entry]))
+            found = self._seen[key] = 1.0 + effects >= self.thresholds[entry] - 1e-9
+        return found
+
+
 def candidate_travellers(
-    session: Session, entries: Sequence[PersonRecord], start: datetime, end: datetime
+    session: Session,
+    entries: Sequence[PersonRecord],
+    start: datetime,
+    end: datetime,
+    thresholds: Sequence[float] | None = None,
+    documents: Sequence[PersonRecord] = (),
 ) -> set[int]:
-    """Travellers arriving between start and end who share, with some entry, a document, a rare name key,
-    or two name tokens (the Screener itself wants two shared tokens unless one is rare)."""
-    direct: set[str] = set()
-    singles: list[tuple[list[set[str]], bool]] = []
-    for entry in entries:
-        sets = token_key_sets(entry)
-        direct |= document_keys(entry) | pair_keys(entry)
-        singles.append((sets, len(sets) == 1))
-    counts = _counts(session, {k for sets, _ in singles for s in sets for k in s})
-    for sets, one_word in singles:
-        for keys in sets:
-            direct |= {k for k in keys if k in counts and (one_word or counts[k] <= RARE)}
+    """Travellers arriving between start and end who share, with some person entry, a document, a rare
+    name key or two name tokens (the Screener itself wants two shared tokens unless one is rare), or a
+    document with a lost/stolen entry. With `thresholds` (each entry's alert threshold), a traveller who
+    shares only name keys is kept only when one of those entries is `Reachable`; a traveller whose
+    bookings add identities is always kept (their dates of birth may differ)."""
+    selects = selecting_keys(session, entries)
+    doc_keys = {k for d in documents for k in document_keys(d)}
+    reachable = Reachable(entries, thresholds) if thresholds is not None else None
+    booked = exists().where(BookingTraveller.traveller_id == TravellerNameKey.traveller_id)
     found: set[int] = set()
-    for chunk in chunks(sorted(direct)):
-        stmt = select(TravellerNameKey.traveller_id).where(TravellerNameKey.key.in_(chunk))
-        found.update(session.scalars(_in_window(stmt, start, end)))
+    for chunk in chunks(sorted(set(selects) | doc_keys)):
+        stmt = select(
+            TravellerNameKey.key,
+            TravellerNameKey.traveller_id,
+            Traveller.date_of_birth,
+            Traveller.gender,
+            Traveller.nationality,
+            booked.label("booked"),
+        ).where(TravellerNameKey.key.in_(chunk))
+        for row in session.execute(_in_window(stmt, start, end)):
+            if row.traveller_id not in found and _worth_loading(row, reachable, selects):
+                found.add(row.traveller_id)
     return found
+
+
+def _worth_loading(row: Any, reachable: Reachable | None, selects: dict[str, list[int]]) -> bool:
+    if reachable is None or row.booked or row.key.startswith("doc:"):
+        return True
+    return any(reachable(row.date_of_birth, row.gender, row.nationality, i) for i in selects[row.key])

@@ -122,8 +122,11 @@ def rescreen(
         writer = HitWriter(session, run.id, now)
         start, end = window(now)
         report.travellers = travellers_in_window(session, start, end)
-        records = [e.record for e in lists.entries] + [e.record for e in lists.documents.values()]
-        candidates = load_travellers(session, candidate_travellers(session, records, start, end))
+        people = [e.record for e in lists.entries]
+        thresholds = [lists.screener.alert_threshold(i) for i in range(len(people))]
+        documents = [e.record for e in lists.documents.values()]
+        ids = candidate_travellers(session, people, start, end, thresholds, documents)
+        candidates = load_travellers(session, ids)
         for batch in chunks(candidates):
             findings = [f for t in batch for f in findings_for_delta(t, lists)]
             written = writer.write(batch, findings, in_scope)
