@@ -78,6 +78,8 @@ def identities(traveller: TravellerView, lists: ListSet) -> list[tuple[str, Pers
     whose date of birth or gender rule them out."""
     own = traveller.person_record(with_documents=_shares(traveller.folded_document_numbers(), lists))
     found = [(traveller.own_label, own)]
+    if not traveller.pnr:
+        return found
     unkeyed = {replace(own, key="")}
     for identity in traveller.pnr:
         numbers = {folded_document_number(d.number) for d in identity.record.documents if d.number}
