@@ -255,6 +255,19 @@ def test_a_removed_entry_withdraws_its_open_hits(session: Session, lists: Path) 
         decide(session, caro.id, "confirmed", "too late", "officer.ruiz")
 
 
+def test_an_entry_changed_so_that_it_no_longer_matches_withdraws_the_open_hit(
+    session: Session, lists: Path
+) -> None:
+    (hit,) = ingest(session, paxlst([guzman(), *clean(2)], arrival=soon()))
+    # the agency corrects the date of birth: the traveller, born in 1957, is no longer within reach
+    wanted_csv(lists / "wanted.csv", [{**GUZMAN, "dates_of_birth": "1999-12-31"}, CARO])
+    load_list(session, "paxvet-csv", lists / "wanted.csv", "FGR-WANTED")
+    report = rescreen(session, "FGR-WANTED")
+    session.refresh(hit)
+    assert hit.status == "withdrawn" and report.withdrawn_hits == 1
+    assert report.scored == 1  # the holder of the hit, read although no key points to him any more
+
+
 def test_unknown_list_or_version(session: Session, lists: Path) -> None:
     with pytest.raises(NotFound):
         rescreen(session, "NO-SUCH-LIST")

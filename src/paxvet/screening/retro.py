@@ -126,6 +126,7 @@ def rescreen(
         thresholds = [lists.screener.alert_threshold(i) for i in range(len(people))]
         documents = [e.record for e in lists.documents.values()]
         ids = candidate_travellers(session, people, start, end, thresholds, documents)
+        ids |= hit_holders(session, set(delta.changed_ids), start, end)
         candidates = load_travellers(session, ids)
         for batch in chunks(candidates):
             findings = [f for t in batch for f in findings_for_delta(t, lists)]
@@ -135,6 +136,25 @@ def rescreen(
             report.scored += len(batch)
             report.notified += notify_written(written, notifier)
     return finish(run, report, started)
+
+
+def hit_holders(session: Session, entry_ids: set[int], start: datetime, end: datetime) -> set[int]:
+    """Travellers in the window with a hit on these (changed) entries: screened again whatever their keys,
+    so a hit the entry no longer supports is withdrawn and a decision on the old wording re-opens."""
+    found: set[int] = set()
+    for chunk in chunks(sorted(entry_ids)):
+        found.update(
+            session.scalars(
+                select(Hit.traveller_id)
+                .join(Flight, Flight.id == Hit.flight_id)
+                .where(
+                    Hit.entry_id.in_(chunk),
+                    Flight.scheduled_arrival_utc >= start,
+                    Flight.scheduled_arrival_utc <= end,
+                )
+            )
+        )
+    return found
 
 
 def findings_for_delta(traveller: TravellerView, lists: ListSet) -> list[Finding]:
