@@ -190,3 +190,22 @@ def test_a_decided_pnr_only_hit_survives_the_api_manifest_that_merges_the_travel
     assert api.source in ("api", "api+pnr")
     assert [(h.id, h.traveller_id, h.status) for h in found] == [(hit.id, api.id, "needs_info")]
     assert [d.disposition for d in history(session, hit.id)] == ["needs_info"]
+
+
+def test_a_flight_known_only_from_pnr_has_its_arrival_so_retro_screening_covers_it(
+    session: Session, lists: Path
+) -> None:
+    booked = Booked("GUZMAN LOPEZ", "OVIDIO", date(1990, 3, 29), "O5555555")
+    assert ingest(session, push({"PNR001": [booked]}), "pnr.edi") == []  # no API for the flight yet
+    traveller = session.scalars(select(Traveller)).one()
+    arrival = traveller.flight.scheduled_arrival_utc
+    assert arrival is not None and abs((arrival - ARRIVAL).total_seconds()) < 60
+    ovidio = {
+        "source_id": "MX-003",
+        "given_names": "Ovidio",
+        "surname": "Guzman Lopez",
+        "dates_of_birth": "1990-03-29",
+    }
+    wanted_csv(lists / "wanted.csv", [GUZMAN, CARO, ovidio])
+    load_list(session, "paxvet-csv", lists / "wanted.csv", "FGR-WANTED")
+    assert rescreen(session, "FGR-WANTED").new_hits == 1

@@ -30,6 +30,7 @@ from paxvet.db import utcnow
 from paxvet.documents.numbers import normalize_document_number
 from paxvet.errors import NotFound
 from paxvet.flights.models import Flight, TravelDocument, Traveller
+from paxvet.ingest.airports import local_to_utc
 from paxvet.links.keys import refresh_booking_keys
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
 from paxvet.screening.hits import move_hits
@@ -75,6 +76,12 @@ def flight_for(session: Session, pushed: PushedFlight) -> Flight | None:
         )
         session.add(flight)
         session.flush()
+    # a flight known only from PNR needs its times too (retro window, urgent notifications, queue order);
+    # the API manifest, when it comes, is authoritative and overwrites them
+    if flight.scheduled_arrival_utc is None:
+        flight.scheduled_arrival_utc = local_to_utc(pushed.arrival_local, pushed.destination)
+    if flight.scheduled_departure_utc is None:
+        flight.scheduled_departure_utc = local_to_utc(pushed.departure_local, pushed.origin)
     return flight
 
 
