@@ -191,6 +191,16 @@ def test_a_false_positive_suppresses_on_the_next_push_and_lapses_when_the_entry_
     assert report.updated_hits == 2
 
 
+def test_a_false_positive_holds_on_the_next_push_of_the_same_flight(session: Session, lists: Path) -> None:
+    arrival = soon()
+    (first,) = ingest(session, paxlst([guzman(), *clean(2)], arrival=arrival, ref="1"))
+    decide(session, first.id, "false_positive", "retired teacher, not the fugitive", "officer.ruiz")
+    again = ingest(session, paxlst([guzman(), *clean(3)], arrival=arrival, ref="2"), "update.edi")
+    assert [(h.id, h.status) for h in again] == [
+        (first.id, "false_positive")
+    ]  # neither re-opened nor doubled
+
+
 def test_another_person_with_the_same_name_is_not_suppressed(session: Session, lists: Path) -> None:
     (first,) = ingest(session, paxlst([guzman()], arrival=soon(), ref="1"))
     decide(session, first.id, "false_positive", "not him", "officer.ruiz")
