@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from paxvet.match.index import CandidateIndex
-from paxvet.match.names import PreparedName, name_bound
+from paxvet.match.names import UNKEYED_SIMILARITY, PreparedName
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import (
     DEFAULT_THRESHOLD,
@@ -15,6 +15,36 @@ from paxvet.match.score import (
     prepared_names,
     score_prepared,
 )
+
+# One traveller name reduced to what name_bound reads: per significant token, its weight and its keys
+# (None when the token always counts as keyed, a lone initial).
+BoundTerms = tuple[tuple[float, frozenset[str] | None], ...]
+
+
+def bound_terms(names: Sequence[PreparedName]) -> list[BoundTerms]:
+    """The distinct bound terms of a traveller's names (names with the same terms share one bound)."""
+    distinct: dict[BoundTerms, None] = {}
+    for q in names:
+        terms = tuple(
+            (t.weight, None if len(t.norm) == 1 else keys)
+            for t, keys in zip(q.tokens, q.token_keys, strict=True)
+            if not t.particle
+        )
+        distinct[terms] = None
+    return list(distinct)
+
+
+def bound_of(terms: BoundTerms, other: frozenset[str]) -> float:
+    """name_bound(q, other) from q's terms: the same sums in the same order, so exactly the same value."""
+    keyed = unkeyed = 0.0
+    for weight, keys in terms:
+        if keys is None or not keys.isdisjoint(other):
+            keyed += weight
+        else:
+            unkeyed += weight
+    if not keyed:
+        return 0.0
+    return (keyed + UNKEYED_SIMILARITY * unkeyed) / (keyed + unkeyed)
 
 
 class Screener:
@@ -47,11 +77,19 @@ class Screener:
         """Entry indexes that reach the scorer (exposed so benchmarks can measure candidate recall)."""
         return self.index.candidates(traveller, prepared_names(traveller))
 
+    @staticmethod
+    def _may_reach(terms: list[BoundTerms], keys: frozenset[str], threshold: float) -> bool:
+        """Whether some traveller name, by its key bound plus the most dates etc. can add, reaches it."""
+        if not terms:
+            return threshold <= MAX_CONTEXT_BONUS  # no name: a bound of 0, as name_bound's max default
+        return any(bound_of(t, keys) + MAX_CONTEXT_BONUS >= threshold for t in terms)
+
     def screen(
         self, traveller: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
     ) -> list[MatchResult]:
         """Matches scoring at least `threshold`, best first, at most `limit`."""
         t_names = prepared_names(traveller)
+        terms = bound_terms(t_names)
         results: list[MatchResult] = []
         for i in self.index.candidates(traveller, t_names):
             entry = self.entries[i]
@@ -59,10 +97,8 @@ class Screener:
             if names is None:
                 names = self._names[i] = prepared_names(entry)
                 self._keys[i] = frozenset().union(*(n.keys for n in names))
-            if not traveller.documents:
-                bound = max((name_bound(q, self._keys[i]) for q in t_names), default=0.0)
-                if bound + MAX_CONTEXT_BONUS < threshold:
-                    continue  # the names alone rule it out, whatever the dates say
+            if not traveller.documents and not self._may_reach(terms, self._keys[i], threshold):
+                continue  # the names alone rule it out, whatever the dates say
             context = context_effects(traveller, entry)
             effects = sum(c.effect for c in context)
             if 1.0 + effects < threshold and not traveller.documents:
