@@ -73,8 +73,11 @@ class CandidateIndex:
     def __init__(self, entries: Sequence[PersonRecord]) -> None:
         postings: dict[str, list[int]] = {}
         self.single_token: set[int] = set()
+        # Each entry's prepared names, kept for the scorer (preparing them again per traveller is costly).
+        self.names: list[tuple[PreparedName, ...]] = []
         for i, entry in enumerate(entries):
             names = prepared_names(entry)
+            self.names.append(names)
             for key in self._entry_keys(entry, names):
                 bucket = postings.setdefault(key, [])
                 if not bucket or bucket[-1] != i:

@@ -59,8 +59,8 @@ class Screener:
         self.entries = entries
         self.index = CandidateIndex(entries)
         self._thresholds = thresholds
-        self._names: dict[int, tuple[PreparedName, ...]] = {}
-        self._keys: dict[int, frozenset[str]] = {}  # union of each entry's name keys
+        self._names = self.index.names
+        self._keys = [frozenset().union(*(n.keys for n in names)) for names in self._names]
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -93,10 +93,7 @@ class Screener:
         results: list[MatchResult] = []
         for i in self.index.candidates(traveller, t_names):
             entry = self.entries[i]
-            names = self._names.get(i)
-            if names is None:
-                names = self._names[i] = prepared_names(entry)
-                self._keys[i] = frozenset().union(*(n.keys for n in names))
+            names = self._names[i]
             if not traveller.documents and not self._may_reach(terms, self._keys[i], threshold):
                 continue  # the names alone rule it out, whatever the dates say
             context = context_effects(traveller, entry)
