@@ -54,6 +54,48 @@ def test_dates_two_digit_years_and_tolerated_forms() -> None:
     assert parse_edi_datetime(" 1306212200") == (datetime(2013, 6, 21, 22, 0), None)
 
 
+TODAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "expected"),
+    [
+        ("261203", "birth", date(2026, 12, 3)),  # born today: this century
+        ("261204", "birth", date(1926, 12, 4)),  # tomorrow in 20xx: never in the future, so 19xx
+        ("270101", "birth", date(1927, 1, 1)),
+        ("000229", "birth", date(2000, 2, 29)),  # 2000 was a leap year (1900 was not)
+        ("280229", "birth", date(1928, 2, 29)),  # 2028 is ahead: 19xx, and 1928 was a leap year
+        ("991231", "birth", date(1999, 12, 31)),
+        ("261204", "issue", date(1926, 12, 4)),  # issue dates are never in the future either
+        ("261202", "issue", date(2026, 12, 2)),
+        ("461231", "expiry", date(2046, 12, 31)),  # expiry dates: 20xx up to 20 years ahead (as in MRZs)
+        ("470101", "expiry", date(1947, 1, 1)),  # beyond the horizon: no passport is valid that long
+        ("000101", "expiry", date(2000, 1, 1)),
+        ("980831", "expiry", date(1998, 8, 31)),
+    ],
+)
+def test_two_digit_years_take_a_century_window(raw: str, kind: str, expected: date) -> None:
+    assert parse_edi_date(raw, kind, today=TODAY) == (expected, None)
+
+
+def test_two_digit_years_that_are_impossible_in_both_centuries() -> None:
+    assert parse_edi_date("290229", "birth", today=TODAY) == (None, "impossible date '290229'")
+    assert parse_edi_date("250229", "expiry", today=TODAY) == (None, "impossible date '250229'")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("9912312359", datetime(2099, 12, 31, 23, 59)),  # flight times are always 20xx
+        ("0001010000", datetime(2000, 1, 1, 0, 0)),
+        ("700101", datetime(2070, 1, 1)),
+        ("201306212200", datetime(2013, 6, 21, 22, 0)),
+    ],
+)
+def test_flight_times_are_this_century(raw: str, expected: datetime) -> None:
+    assert parse_edi_datetime(raw) == (expected, None)
+
+
 def test_identity_key_ignores_case_accents_and_punctuation() -> None:
     a = TravellerData(
         role="passenger", party="FL", surname="O'Brien", given_names="Seán", date_of_birth=date(1978, 3, 14)

@@ -3,8 +3,6 @@ person. Small and separate from the UN mapping; produces the same Manifest."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from paxvet.ingest.edifact import Message, Segment
 from paxvet.ingest.paxlst import (
     DocumentData,
@@ -14,6 +12,7 @@ from paxvet.ingest.paxlst import (
     _Reader,
     country,
     parse_edi_date,
+    parse_edi_datetime,
     split_flight,
 )
 
@@ -56,9 +55,8 @@ class _CedipaxReader(_Reader):
     def leg_time(self, seg: Segment) -> None:
         assert self.leg is not None
         day, hhmm = seg.get(2).strip(), seg.get(3).strip().zfill(4)
-        try:
-            when = datetime.strptime(day + hhmm, "%y%m%d%H%M")
-        except ValueError:
+        when, _problem = parse_edi_datetime(day + hhmm)  # a two-digit year is 20xx, as in PAXLST
+        if when is None:
             self.diag("warning", f"unreadable date/time {day} {hhmm}", seg, 2)
             return
         if seg.get(1).strip() == "136":

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from paxvet.countries import to_alpha3
+from paxvet.documents.mrz import read_date
 from paxvet.ingest.edifact import Diagnostic, Message, Segment
 
 PASSENGER_PARTIES = {"FL": False, "DDU": True}  # party code -> in transit
@@ -104,19 +105,16 @@ class Manifest:
 # ---------------------------------------------------------------------------------------------------------
 # dates
 
-_TODAY_YY = date.today().year % 100
 
-
-def parse_edi_date(value: str, kind: str) -> tuple[date | None, str | None]:
-    """YYMMDD (or CCYYMMDD, tolerated). `kind` "birth" puts two-digit years in the past; expiry and issue
-    dates are in this century. Returns (date, problem)."""
+def parse_edi_date(value: str, kind: str, today: date | None = None) -> tuple[date | None, str | None]:
+    """YYMMDD (or CCYYMMDD, tolerated). Two-digit years take the MRZ's century window
+    (`paxvet.documents.mrz.read_date`): "birth" and "issue" dates are never after `today` (19xx when 20xx
+    would be), "expiry" dates are 20xx up to EXPIRY_HORIZON_YEARS ahead. Returns (date, problem)."""
     v = value.strip()
+    if len(v) == 6 and v.isdecimal():
+        day = read_date(v, "expiry" if kind == "expiry" else "birth", today or date.today())
+        return (day, None) if day is not None else (None, f"impossible date {v!r}")
     try:
-        if len(v) == 6 and v.isdecimal():
-            yy = int(v[:2])
-            limit = _TODAY_YY + 30 if kind == "expiry" else _TODAY_YY  # expiries up to 30 years ahead
-            century = 1900 if yy > limit else 2000
-            return date(century + yy, int(v[2:4]), int(v[4:6])), None
         if len(v) == 8 and v.isdecimal():
             return date(int(v[:4]), int(v[4:6]), int(v[6:8])), f"date {v!r} is CCYYMMDD, expected YYMMDD"
     except ValueError:
