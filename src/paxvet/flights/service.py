@@ -221,11 +221,12 @@ def _upsert_travellers(
     session: Session, flight: Flight, manifest: Manifest, message_id: int | None, result: ApplyResult
 ) -> None:
     existing = session.execute(
-        select(Traveller.id, Traveller.identity_key, Traveller.passenger_ref, Traveller.role).where(
-            Traveller.flight_id == flight.id
-        )
+        select(
+            Traveller.id, Traveller.identity_key, Traveller.passenger_ref, Traveller.role, Traveller.source
+        ).where(Traveller.flight_id == flight.id)
     ).all()
     by_key = {r.identity_key: r.id for r in existing}
+    sources = {r.id: r.source for r in existing}
     by_ref = {(r.role, r.passenger_ref): r.id for r in existing if r.passenger_ref}
     status = CLOSE_OUT.get(manifest.subtype, "reported")
     new_rows: list[dict[str, Any]] = []
@@ -244,6 +245,7 @@ def _upsert_travellers(
         if found is not None:
             row.pop("identity_key")
             row["id"] = found
+            row["source"] = _merged_source(sources[found])
             updates[found] = (row, t)
         else:
             row["created_at"] = row["updated_at"]
@@ -259,6 +261,11 @@ def _upsert_travellers(
     _insert_documents(session, people, flight.flight_date)
     result.traveller_ids = [i for i, _ in people]
     result.created, result.updated = len(new_ids), len(updates)
+
+
+def _merged_source(before: str) -> str:
+    """An API push about a traveller the PNR already knew keeps the PNR in the source ("api+pnr")."""
+    return "api+pnr" if "pnr" in before else "api"
 
 
 def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, Any]]) -> list[int]:
