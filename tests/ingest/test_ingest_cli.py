@@ -60,7 +60,7 @@ def test_ingest_json_flights_and_travellers(cli_env: Path) -> None:
 def test_quarantine_list_show_and_replay(cli_env: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     summary = _json(runner, "ingest", "--json", str(PAXLST))
-    assert isinstance(summary, dict) and summary["quarantined"] == 2 and summary["received"] == 16
+    assert isinstance(summary, dict) and summary["quarantined"] == 2 and summary["received"] == 17
     listed = _json(runner, "quarantine", "list", "--json")
     assert isinstance(listed, list) and len(listed) == 2
     no_flight = next(m for m in listed if m["source"].endswith("no_flight.edi"))

@@ -257,7 +257,9 @@ class _Reader:
             t.extra.setdefault("references", {})[qualifier] = value
 
     def com(self, seg: Segment) -> None:
-        contacts = [{"value": e[0], "type": e[1] if len(e) > 1 else ""} for e in seg.elements if e and e[0]]
+        contacts = [
+            {"value": e[0], "type": e[1] if len(e) > 1 else ""} for e in seg.occurrences() if e and e[0]
+        ]
         target = self.traveller.extra if self.traveller is not None else self.manifest.reporting_party
         target.setdefault("contacts", []).extend(contacts)
 
@@ -436,8 +438,9 @@ class _Reader:
         if t is None:
             return
         if seg.get(1).strip() == "BAG":
-            tag, count = seg.get(4, 0).strip(), seg.get(4, 1).strip()
-            t.bags.append({"tag": tag, "count": int(count) if count.isdecimal() else 1})
+            for occurrence in seg.repetitions(4):  # FTX+BAG+++TAG1:2*TAG2:1 under a UNA declaring "*"
+                tag, count = [*occurrence, ""][0].strip(), [*occurrence, "", ""][1].strip()
+                t.bags.append({"tag": tag, "count": int(count) if count.isdecimal() else 1})
         else:
             t.extra.setdefault("free_text", []).append(":".join(seg.element(4)))
 

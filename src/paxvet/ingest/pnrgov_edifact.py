@@ -198,7 +198,7 @@ class PnrgovMapper:
             return
         if self.s.zone not in ("pnr", "traveller") and pnr.locator:
             return  # RCI repeated inside a leg group: the same booking
-        for index, comps in enumerate(seg.elements, start=1):
+        for index, comps in enumerate(seg.occurrences(), start=1):
             comps = [*comps, "", "", "", "", ""]
             carrier, locator = comps[0].strip(), comps[1].strip()
             if not locator:
@@ -219,7 +219,7 @@ class PnrgovMapper:
             if seg.get(1, 0).strip() == "2" and seg.get(1, 1).strip():
                 self.s.checkin_at = f"{seg.get(1, 1)}:{seg.get(1, 2)}"
             return
-        for comps in seg.elements:
+        for comps in seg.occurrences():
             comps = [*comps, "", ""]
             when = edifact_datetime(comps[1].strip(), comps[2].strip())
             qualifier = comps[0].strip()
@@ -263,7 +263,7 @@ class PnrgovMapper:
         comps = [*seg.element(1), *[""] * 9]
         code, text = comps[0].strip().upper(), comps[8]
         if self.s.zone == "history":
-            whole = " ".join(":".join(c for c in e if c) for e in seg.elements)
+            whole = " ".join(":".join(c for c in e if c) for e in seg.occurrences())
             self._history_text(seg, f"SSR {whole}".strip(), sensitive_code=code)
             return
         if self.s.filt.drop_ssr(code, text):
@@ -296,7 +296,7 @@ class PnrgovMapper:
 
     def _ift(self, seg: Segment) -> None:
         qualifier = seg.get(1, 1).strip()
-        text = " ".join(" ".join(c for c in e if c) for e in seg.elements[1:]).strip()
+        text = " ".join(" ".join(c for c in e if c) for e in seg.occurrences(2)).strip()
         if self.s.zone == "history":
             self._history_text(seg, text)
             return
@@ -414,7 +414,7 @@ class PnrgovMapper:
     def _mon(self, seg: Segment) -> None:
         if self.s.ticket is None:
             return
-        for index, comps in enumerate(seg.elements):
+        for index, comps in enumerate(seg.occurrences()):
             comps = [*comps, "", ""]
             qualifier = comps[0].strip() or ("B" if index == 0 else "T")
             if qualifier == "B":
@@ -430,7 +430,7 @@ class PnrgovMapper:
         return
 
     def _fop(self, seg: Segment) -> None:
-        for comps in seg.elements:
+        for comps in seg.occurrences():
             comps = [*comps, *[""] * 6]
             fop, amount, issuer, number = comps[0].strip(), comps[2].strip(), comps[3].strip(), comps[4]
             if not fop:
@@ -608,7 +608,7 @@ class PnrgovMapper:
         item.text = f"{item.text} | {text}" if item.text else text
 
     def _lts(self, seg: Segment) -> None:
-        text = " ".join(":".join(e) for e in seg.elements).strip()
+        text = " ".join(":".join(e) for e in seg.occurrences()).strip()
         if not text or self.s.filt.drop_text(text):
             return
         self.s.pnr.history.append(HistoryRecord(text=text))  # type: ignore[union-attr]

@@ -1,8 +1,10 @@
 """EDIFACT tokenizer: separators (UNA), release character, segments -> data elements -> components.
 
 Fast path: plain `str.split` on the separators; only text containing the release character goes through
-the escape-aware splitter. Unreleased CR/LF are never data. Used by `paxvet.ingest.edifact`, which builds
-interchanges, groups and messages on top of it.
+the escape-aware splitter. The repetition separator (UNA position 8) is honoured when the UNA declares a
+non-space one: a repeated data element becomes several occurrences (`Segment.repetitions`), never extra
+components; service segments (UNB...) are never split on it. Unreleased CR/LF are never data. Used by
+`paxvet.ingest.edifact`, which builds interchanges, groups and messages on top of it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_UNA = ":+.? '"
+# No service segment element repeats (ISO 9735-1); carriers put a literal "*" in UNB identifiers (APIS*ABE).
+_SERVICE_TAGS = frozenset({"UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +24,15 @@ class Separators:
     release: str = "?"
     repetition: str = " "  # a space means "no repetition" (the PAXLST habit, see message-standards §1.1)
     terminator: str = "'"
+
+    @property
+    def repeats(self) -> str:
+        """The repetition separator in force, or "" when repetition is off: a space (reserved, syntax v1-3,
+        and the PAXLST habit) or a character that collides with another separator."""
+        rep = self.repetition
+        if rep == " " or rep in (self.component, self.element, self.decimal, self.release, self.terminator):
+            return ""
+        return rep
 
     @property
     def una(self) -> str:
@@ -39,12 +52,23 @@ DEFAULT_SEPARATORS = Separators()
 
 class Segment:
     """One segment: tag, data elements (each a list of components, escapes decoded), its number within the
-    message (UNH = 1; 0 for envelope segments), its line in the file and its raw text."""
+    message (UNH = 1; 0 for envelope segments), its line in the file and its raw text.
 
-    __slots__ = ("elements", "end", "line", "number", "raw", "start", "tag")
+    A repeated data element (`A:B*C:D` under a UNA declaring `*`) is one element with several occurrences:
+    `elements` holds the first (`[A, B]`), `repetitions()` all of them (`[[A, B], [C, D]]`)."""
+
+    __slots__ = ("elements", "end", "line", "number", "raw", "repeated", "start", "tag")
 
     def __init__(
-        self, tag: str, elements: list[list[str]], number: int, line: int, raw: str, start: int, end: int
+        self,
+        tag: str,
+        elements: list[list[str]],
+        number: int,
+        line: int,
+        raw: str,
+        start: int,
+        end: int,
+        repeated: dict[int, list[list[str]]] | None = None,
     ) -> None:
         self.tag = tag
         self.elements = elements
@@ -53,6 +77,7 @@ class Segment:
         self.raw = raw
         self.start = start
         self.end = end
+        self.repeated = repeated  # 0-based element index -> every occurrence, only for repeated elements
 
     def get(self, element: int, component: int = 0) -> str:
         """Element `element` (1-based, after the tag), component `component` (0-based); "" when absent."""
@@ -63,6 +88,24 @@ class Segment:
 
     def element(self, element: int) -> list[str]:
         return self.elements[element - 1] if element <= len(self.elements) else []
+
+    def repetitions(self, element: int) -> list[list[str]]:
+        """Every occurrence of data element `element` (1-based), each a list of components; one occurrence
+        when the element is not repeated, none when it is absent."""
+        if self.repeated is not None and element - 1 in self.repeated:
+            return self.repeated[element - 1]
+        return [self.elements[element - 1]] if element <= len(self.elements) else []
+
+    def occurrences(self, start: int = 1) -> list[list[str]]:
+        """Every occurrence of every data element from `start` (1-based) on, in order: what a reader of
+        repeatable elements (COM contacts, RCI locators, MON amounts, free text) walks through, whether
+        the sender repeated them with the repetition separator or as consecutive elements."""
+        if self.repeated is None:
+            return self.elements[start - 1 :]
+        out: list[list[str]] = []
+        for index in range(start - 1, len(self.elements)):
+            out.extend(self.repeated.get(index, [self.elements[index]]))
+        return out
 
     def __repr__(self) -> str:
         return f"Segment({self.tag!r}, {self.elements!r}, number={self.number})"
@@ -156,12 +199,29 @@ def split_elements(body: str, seps: Separators) -> list[list[str]]:
     ]
 
 
+def split_repeated(body: str, seps: Separators) -> tuple[list[list[str]], dict[int, list[list[str]]]]:
+    """Like `split_elements`, for a segment whose text holds the repetition separator: data elements
+    (first occurrences) and, per repeated element, all its occurrences. Released separators are data."""
+    el, comp, rel, rep = seps.element, seps.component, seps.release, seps.repeats
+    elements: list[list[str]] = []
+    repeated: dict[int, list[list[str]]] = {}
+    for index, text in enumerate(_split_released(body, el, rel)):
+        occurrences = [
+            [_unescape(c, rel) for c in _split_released(o, comp, rel)]
+            for o in _split_released(text, rep, rel)
+        ]
+        elements.append(occurrences[0])
+        if len(occurrences) > 1:
+            repeated[index] = occurrences
+    return elements, repeated
+
+
 def tokenize(
     text: str, seps: Separators = DEFAULT_SEPARATORS, offset: int = 0, line: int = 1
 ) -> list[Segment]:
     """Segments of `text` (one interchange or a run of message bodies). Unreleased CR/LF are not data;
     whitespace around a segment is dropped. Segment numbers are filled in later by the structure pass."""
-    term, el, rel, comp = seps.terminator, seps.element, seps.release, seps.component
+    term, el, rel, comp, rep = seps.terminator, seps.element, seps.release, seps.component, seps.repeats
     pieces = _split_released(text, term, rel) if rel in text else text.split(term)
     segments: list[Segment] = []
     append = segments.append
@@ -186,11 +246,15 @@ def tokenize(
             tag = tag.strip()
             if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
                 tag = tag.split(comp, 1)[0]
+        repeated: dict[int, list[list[str]]] | None = None
         if not sep:
             elements: list[list[str]] = []
+        elif rep and rep in rest and tag not in _SERVICE_TAGS:
+            elements, repeated = split_repeated(rest, seps)
+            repeated = repeated or None  # every repetition separator was released
         elif rel in rest:
             elements = split_elements(rest, seps)
         else:
             elements = [e.split(comp) for e in rest.split(el)]
-        append(Segment(tag, elements, 0, seg_line, body, start, pos if pos < limit else limit))
+        append(Segment(tag, elements, 0, seg_line, body, start, pos if pos < limit else limit, repeated))
     return segments
