@@ -29,11 +29,14 @@ from paxvet.bookings.records import LegRecord, PnrPush, PnrRecord, PushedFlight,
 from paxvet.db import utcnow
 from paxvet.documents.numbers import normalize_document_number
 from paxvet.errors import NotFound
+from paxvet.flights.direction import PlainLeg, border_side
 from paxvet.flights.models import Flight, TravelDocument, Traveller
+from paxvet.flights.service import find_or_create_flight
 from paxvet.ingest.airports import local_to_utc
 from paxvet.links.keys import refresh_booking_keys
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
 from paxvet.screening.hits import move_hits
+from paxvet.settings import get_settings
 
 
 @dataclass
@@ -49,32 +52,20 @@ class StoreResult:
 
 
 def flight_for(session: Session, pushed: PushedFlight) -> Flight | None:
-    """The flight a push is about, keyed like PAXLST (carrier, number, arrival airport, local date)."""
+    """The flight a push is about, keyed like PAXLST (carrier, number, direction, the reporting country's
+    airport and the local date there; paxvet.flights.direction)."""
     when = pushed.arrival_local or pushed.departure_local
     if not pushed.carrier or not pushed.number or not pushed.destination or when is None:
         return None
-    carrier, number = pushed.carrier[:3], pushed.number.lstrip("0")[:8] or "0"
-    flight = session.scalars(
-        select(Flight).where(
-            Flight.carrier == carrier,
-            Flight.number == number,
-            Flight.airport == pushed.destination,
-            Flight.flight_date == when.date(),
-            Flight.direction == "inbound",
-        )
-    ).first()
-    if flight is None:
-        flight = Flight(
-            carrier=carrier,
-            number=number,
-            airport=pushed.destination[:3],
-            flight_date=when.date(),
-            direction="inbound",
-            status="open",
-            origin=pushed.origin and pushed.origin[:3],
-            destination=pushed.destination[:3],
-        )
-        session.add(flight)
+    leg = PlainLeg(pushed.origin, pushed.destination, pushed.departure_local, pushed.arrival_local)
+    side = border_side([leg], get_settings().reporting_country.upper())
+    if side is None:
+        return None
+    number = pushed.number.lstrip("0")[:8] or "0"
+    flight = find_or_create_flight(session, pushed.carrier, number, side)
+    if flight.id is None:
+        flight.origin = pushed.origin and pushed.origin[:3]
+        flight.destination = pushed.destination[:3]
         session.flush()
     # a flight known only from PNR needs its times too (retro window, urgent notifications, queue order);
     # the API manifest, when it comes, is authoritative and overwrites them

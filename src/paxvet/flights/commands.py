@@ -23,25 +23,34 @@ def _parse_date(value: str | None) -> date | None:
 
 
 def flights(
-    on: str | None = typer.Option(None, "--date", help="Only flights arriving on this date (YYYY-MM-DD)."),
+    on: str | None = typer.Option(
+        None,
+        "--date",
+        help="Only flights on this date (YYYY-MM-DD) at the reporting country's airport: arriving there "
+        "(inbound) or leaving from there (outbound).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list."),
 ) -> None:
-    """Flights received (from PAXLST), with traveller counts against the declared totals."""
+    """Flights received (from PAXLST), inbound and outbound, with traveller counts against the declared
+    totals. IN/OUT: arriving in (inbound) or leaving (outbound) the reporting country; AIRPORT: the
+    reporting country's airport; TIME UTC: the scheduled arrival there (in) or departure from there (out)."""
     with session_scope(open_engine()) as session:
         rows = flight_rows(session, _parse_date(on))
     if as_json:
         print_json(rows)
         return
     table = Table(title=f"Flights ({len(rows)})")
-    for col in ("flight", "date", "from", "to", "arrival UTC", "status", "passengers", "crew"):
+    for col in ("flight", "date", "in/out", "airport", "from", "to", "time UTC", "status", "pax", "crew"):
         table.add_column(col)
     for r in rows:
         table.add_row(
             r["flight"],
             r["date"],
-            r["origin"] or "",
+            "out" if r["direction"] == "outbound" else "in",
             r["airport"],
-            (r["scheduled_arrival_utc"] or "")[:16],
+            r["origin"] or "",
+            r["destination"] or "",
+            (r["scheduled_at_airport_utc"] or "")[:16],
             r["status"],
             f"{r['passengers']}"
             + (f"/{r['expected_passengers']}" if r["expected_passengers"] is not None else ""),
@@ -53,7 +62,10 @@ def flights(
 def travellers(
     flight: str = typer.Argument(..., help="Carrier code + number, e.g. AM645."),
     on: str = typer.Option(
-        ..., "--date", help="Scheduled arrival date at the reporting airport (YYYY-MM-DD)."
+        ...,
+        "--date",
+        help="Scheduled date at the reporting country's airport (YYYY-MM-DD): the arrival date there for an "
+        "inbound flight, the departure date there for an outbound one.",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list of travellers."),
 ) -> None:
@@ -63,7 +75,8 @@ def travellers(
     with session_scope(open_engine()) as session:
         found = find_flights(session, flight, day)
         if not found:
-            raise NotFound(f"no flight {flight.upper()} arriving on {day.isoformat()}")
+            where = "at the reporting country's airport"
+            raise NotFound(f"no flight {flight.upper()} on {day.isoformat()} {where}")
         rows = traveller_dicts(session, [f.id for f in found])
     if as_json:
         print_json(rows)

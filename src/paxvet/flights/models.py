@@ -5,7 +5,22 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    or_,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from paxvet.db import Base, UTCDateTime, utcnow
@@ -21,12 +36,14 @@ class Flight(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     carrier: Mapped[str] = mapped_column(String(3))
     number: Mapped[str] = mapped_column(String(8))
-    direction: Mapped[str] = mapped_column(String(8), default="inbound")  # inbound | outbound
+    # inbound: arrives in the reporting country; outbound: leaves it (paxvet.flights.direction)
+    direction: Mapped[str] = mapped_column(String(8), default="inbound")
     airport: Mapped[str] = mapped_column(String(3), index=True)  # the reporting country's airport
     flight_date: Mapped[date] = mapped_column(Date, index=True)  # local scheduled date at `airport`
     origin: Mapped[str | None] = mapped_column(String(3))
     destination: Mapped[str | None] = mapped_column(String(3))
-    scheduled_departure_utc: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # of the leg crossing the border; indexed both, for windows on scheduled_at_airport_utc
+    scheduled_departure_utc: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     scheduled_arrival_utc: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | cancelled
     expected_passengers: Mapped[int | None] = mapped_column(Integer)  # CNT totals as declared
@@ -43,6 +60,35 @@ class Flight(Base):
     @property
     def code(self) -> str:
         return f"{self.carrier}{self.number}"
+
+    @hybrid_property
+    def scheduled_at_airport_utc(self) -> datetime | None:
+        """The time that matters at the reporting country's airport: the scheduled arrival there for an
+        inbound flight, the scheduled departure from there for an outbound one."""
+        return self.scheduled_departure_utc if self.direction == "outbound" else self.scheduled_arrival_utc
+
+    @scheduled_at_airport_utc.inplace.expression
+    @classmethod
+    def _scheduled_at_airport_utc(cls) -> ColumnElement[datetime | None]:
+        outbound = cls.direction == "outbound"
+        return case((outbound, cls.scheduled_departure_utc), else_=cls.scheduled_arrival_utc)
+
+    @classmethod
+    def at_airport_between(cls, start: datetime, end: datetime) -> ColumnElement[bool]:
+        """Flights whose scheduled_at_airport_utc lies in [start, end], in a form the two time indexes
+        serve (a CASE in the WHERE clause would scan every flight)."""
+        return or_(
+            and_(
+                cls.direction != "outbound",
+                cls.scheduled_arrival_utc >= start,
+                cls.scheduled_arrival_utc <= end,
+            ),
+            and_(
+                cls.direction == "outbound",
+                cls.scheduled_departure_utc >= start,
+                cls.scheduled_departure_utc <= end,
+            ),
+        )
 
 
 class FlightLeg(Base):

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import case, delete, insert, select, update
@@ -21,9 +21,11 @@ from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
 from paxvet.documents.numbers import normalize_document_number
+from paxvet.flights.direction import BorderSide, border_side
 from paxvet.flights.models import Flight, FlightLeg, TravelDocument, Traveller
 from paxvet.ingest.airports import local_to_utc
 from paxvet.ingest.paxlst import DocumentData, Leg, Manifest, TravellerData
+from paxvet.settings import get_settings
 
 CLOSE_OUT = {"CLOB": "boarded", "CLNB": "not_boarded", "XR": "cancelled", "RP": "cancelled"}
 
@@ -57,25 +59,23 @@ def identity_key(t: TravellerData) -> str:
     return f"{t.role[0]}|{name_key(t.surname)}|{name_key(t.given_names)}|{born}"[:200]
 
 
-def flight_key(manifest: Manifest) -> tuple[Leg, str, date] | None:
-    leg = manifest.crossing_leg
-    if leg is None:
-        return None
-    airport = leg.arrival_airport or leg.departure_airport
-    when = leg.arrival_local or leg.departure_local
-    if not airport or when is None:
-        return None
-    return leg, airport, when.date()
+def flight_key(manifest: Manifest, country: str | None = None) -> BorderSide | None:
+    """The reporting country's side of the manifest's flight (`country`: ISO alpha-3, default the
+    reporting_country setting)."""
+    marked = [leg for leg in manifest.legs if leg.crossing]
+    return border_side(manifest.legs, country or get_settings().reporting_country.upper(), marked)
 
 
-def apply_manifest(session: Session, manifest: Manifest, message_id: int | None = None) -> ApplyResult:
+def apply_manifest(
+    session: Session, manifest: Manifest, message_id: int | None = None, country: str | None = None
+) -> ApplyResult:
     result = ApplyResult()
-    key = flight_key(manifest)
-    if key is None:
+    side = flight_key(manifest, country)
+    if side is None:
         result.error("cannot identify the flight: no arrival airport or scheduled date in TDT/LOC/DTM")
         return result
-    leg, airport, flight_date = key
-    flight = _find_or_create_flight(session, leg, airport, flight_date)
+    leg = cast(Leg, side.leg)
+    flight = find_or_create_flight(session, leg.carrier, leg.number, side)
     result.flight = flight
     _update_flight(flight, manifest, leg, result)
     session.flush()
@@ -88,23 +88,26 @@ def apply_manifest(session: Session, manifest: Manifest, message_id: int | None 
     return result
 
 
-def _find_or_create_flight(session: Session, leg: Leg, airport: str, flight_date: date) -> Flight:
+def find_or_create_flight(session: Session, carrier: str, number: str, side: BorderSide) -> Flight:
+    """The flight keyed by carrier, number, direction, the reporting country's airport and the local
+    scheduled date there (API manifests and PNR pushes share it)."""
+    carrier, number, airport = carrier[:3], number[:8], side.airport[:3]
     flight = session.scalars(
         select(Flight).where(
-            Flight.carrier == leg.carrier,
-            Flight.number == leg.number,
+            Flight.carrier == carrier,
+            Flight.number == number,
             Flight.airport == airport,
-            Flight.flight_date == flight_date,
-            Flight.direction == "inbound",
+            Flight.flight_date == side.local.date(),
+            Flight.direction == side.direction,
         )
     ).first()
     if flight is None:
         flight = Flight(
-            carrier=leg.carrier[:3],
-            number=leg.number[:8],
+            carrier=carrier,
+            number=number,
             airport=airport,
-            flight_date=flight_date,
-            direction="inbound",
+            flight_date=side.local.date(),
+            direction=side.direction,
             status="open",
         )
         session.add(flight)
@@ -341,7 +344,8 @@ def _document_checker() -> Callable[..., list[Any]] | None:
 
 
 def find_flights(session: Session, code: str, flight_date: date) -> list[Flight]:
-    """Flights by carrier + number (e.g. "AM645") and scheduled arrival date at the reporting airport."""
+    """Flights by carrier + number (e.g. "AM645") and scheduled date at the reporting country's airport:
+    the arrival date there for an inbound flight, the departure date there for an outbound one."""
     from paxvet.ingest.paxlst import split_flight
 
     carrier, number = split_flight(code)
@@ -350,9 +354,13 @@ def find_flights(session: Session, code: str, flight_date: date) -> list[Flight]
         session.scalars(
             select(Flight)
             .where(Flight.carrier == carrier, Flight.number.in_(numbers), Flight.flight_date == flight_date)
-            .order_by(Flight.airport)
+            .order_by(Flight.airport, Flight.direction)
         )
     )
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def traveller_dicts(session: Session, flight_ids: list[int]) -> list[dict[str, Any]]:
@@ -429,11 +437,14 @@ def flight_rows(session: Session, flight_date: date | None = None, limit: int = 
         {
             "id": f.id,
             "flight": f.code,
+            "direction": f.direction,
             "airport": f.airport,
             "date": f.flight_date.isoformat(),
             "origin": f.origin,
             "destination": f.destination,
-            "scheduled_arrival_utc": f.scheduled_arrival_utc.isoformat() if f.scheduled_arrival_utc else None,
+            "scheduled_departure_utc": _iso(f.scheduled_departure_utc),
+            "scheduled_arrival_utc": _iso(f.scheduled_arrival_utc),
+            "scheduled_at_airport_utc": _iso(f.scheduled_at_airport_utc),
             "status": f.status,
             "passengers": int(p or 0),
             "crew": int(c or 0),

@@ -77,7 +77,7 @@ def get_notifier(settings: Settings | None = None) -> Notifier:
 
 
 def is_urgent(hit: Hit, now: datetime, within_hours: int) -> bool:
-    arrival = hit.flight.scheduled_arrival_utc
+    arrival = hit.flight.scheduled_at_airport_utc  # landing here, or departing from here (outbound)
     return (
         hit.status == "open"
         and hit.notified_at is None
@@ -196,10 +196,9 @@ def due_hit_ids(session: Session, now: datetime, within_hours: int) -> list[int]
             Hit.status == "open",
             Hit.notified_at.is_(None),
             Hit.severity.in_(URGENT_SEVERITIES),
-            Flight.scheduled_arrival_utc >= now - timedelta(hours=1),
-            Flight.scheduled_arrival_utc <= now + timedelta(hours=within_hours),
+            Flight.at_airport_between(now - timedelta(hours=1), now + timedelta(hours=within_hours)),
         )
-        .order_by(Flight.scheduled_arrival_utc, Hit.id)
+        .order_by(Flight.scheduled_at_airport_utc, Hit.id)
     )
     return list(session.scalars(stmt))
 

@@ -90,7 +90,7 @@ def _in_window(stmt: Any, start: datetime, end: datetime) -> Any:
     return (
         stmt.join(Traveller, Traveller.id == TravellerNameKey.traveller_id)
         .join(Flight, Flight.id == Traveller.flight_id)
-        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+        .where(Flight.at_airport_between(start, end))
     )
 
 

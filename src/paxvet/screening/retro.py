@@ -1,6 +1,7 @@
 """Retro-screening: when a list version adds or changes entries, travellers already stored for flights in
-the window (`retro_window_behind_hours` before now to `retro_window_ahead_hours` after, by scheduled
-arrival) are screened against those entries alone. Removed entries withdraw their undecided hits (kept).
+the window (`retro_window_behind_hours` before now to `retro_window_ahead_hours` after, by the scheduled
+time at the reporting country's airport: arrival, or departure for outbound flights) are screened against
+those entries alone. Removed entries withdraw their undecided hits (kept).
 
 GTAS only screened newly loaded messages, so a fugitive listed at noon was missed on the 14:00 arrival whose
 manifest came at 09:00. This closes that gap.
@@ -71,7 +72,7 @@ def travellers_in_window(session: Session, start: datetime, end: datetime) -> in
     stmt = (
         select(func.count(Traveller.id))
         .join(Flight, Flight.id == Traveller.flight_id)
-        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+        .where(Flight.at_airport_between(start, end))
     )
     return int(session.scalar(stmt) or 0)
 
@@ -149,8 +150,7 @@ def hit_holders(session: Session, entry_ids: set[int], start: datetime, end: dat
                 .join(Flight, Flight.id == Hit.flight_id)
                 .where(
                     Hit.entry_id.in_(chunk),
-                    Flight.scheduled_arrival_utc >= start,
-                    Flight.scheduled_arrival_utc <= end,
+                    Flight.at_airport_between(start, end),
                 )
             )
         )
@@ -174,7 +174,7 @@ def rescreen_window(session: Session, now: datetime | None = None) -> ScreeningR
     ids = session.scalars(
         select(Traveller.id)
         .join(Flight, Flight.id == Traveller.flight_id)
-        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+        .where(Flight.at_airport_between(start, end))
     ).all()
     return screen_travellers(session, ids, kind="retro")
 

@@ -124,11 +124,12 @@ def load_travellers(session: Session, traveller_ids: Iterable[int]) -> list[Trav
 
 
 def travellers_arriving(session: Session, start: datetime, end: datetime) -> Iterator[list[TravellerView]]:
-    """Every traveller of flights scheduled to arrive between start and end, a chunk at a time."""
+    """Every traveller of flights scheduled at the reporting country's airport (arriving, or departing when
+    outbound) between start and end, a chunk at a time."""
     stmt = (
         select(*_COLUMNS)
         .join(Flight, Flight.id == Traveller.flight_id)
-        .where(Flight.scheduled_arrival_utc >= start, Flight.scheduled_arrival_utc <= end)
+        .where(Flight.at_airport_between(start, end))
         .order_by(Traveller.id)
     )
     batch: list[TravellerView] = []

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 14:46:30.501510
+Create Date: 2026-12-03 20:34:33.169557
 """
 
 from collections.abc import Sequence
@@ -97,6 +97,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_flight_airport'), ['airport'], unique=False)
         batch_op.create_index(batch_op.f('ix_flight_flight_date'), ['flight_date'], unique=False)
         batch_op.create_index(batch_op.f('ix_flight_scheduled_arrival_utc'), ['scheduled_arrival_utc'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flight_scheduled_departure_utc'), ['scheduled_departure_utc'], unique=False)
 
     op.create_table('ingest_file',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -838,6 +839,7 @@ def downgrade() -> None:
 
     op.drop_table('ingest_file')
     with op.batch_alter_table('flight', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_flight_scheduled_departure_utc'))
         batch_op.drop_index(batch_op.f('ix_flight_scheduled_arrival_utc'))
         batch_op.drop_index(batch_op.f('ix_flight_flight_date'))
         batch_op.drop_index(batch_op.f('ix_flight_airport'))
