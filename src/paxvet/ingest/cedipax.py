@@ -72,7 +72,7 @@ class _CedipaxReader(_Reader):
         t.surname = name[0].strip()
         t.given_names = " ".join(n.strip() for n in name[1:3] if n.strip())
         t.date_of_birth_raw = name[3].strip() or None
-        t.date_of_birth, problem = parse_edi_date(name[3], "birth")
+        t.date_of_birth, problem = parse_edi_date(name[3], "birth", self.today)
         if problem:
             self.diag("warning", f"date of birth: {problem}", seg, 2)
         gender = name[4].strip().upper()[:1]
@@ -81,7 +81,7 @@ class _CedipaxReader(_Reader):
         t.embarkation = _airport(route[0]) if route and route[0] else None
         t.debarkation = _airport(route[1]) if len(route) > 1 and route[1] else None
         if number.strip():
-            expiry, problem = parse_edi_date(doc[1] if len(doc) > 1 else "", "expiry")
+            expiry, problem = parse_edi_date(doc[1] if len(doc) > 1 else "", "expiry", self.today)
             if problem and len(doc) > 1 and doc[1]:
                 self.diag("warning", f"document date: {problem}", seg, 1)
             issuer = country(doc[2]) if len(doc) > 2 else None

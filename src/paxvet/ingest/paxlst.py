@@ -170,6 +170,7 @@ class _Reader:
     def __init__(self, message: Message, filename: str) -> None:
         self.message = message
         self.filename = filename
+        self.today = date.today()  # the reference of the two-digit-year window, read once per message
         self.manifest = Manifest(document_code="")
         self.leg: Leg | None = None
         self.leg_loc: str = ""  # which LOC the next DTM belongs to: "dep" | "arr"
@@ -379,11 +380,11 @@ class _Reader:
             return
         if qualifier == "329":
             t.date_of_birth_raw = value.strip() or None
-            t.date_of_birth, problem = parse_edi_date(value, "birth")
+            t.date_of_birth, problem = parse_edi_date(value, "birth", self.today)
             if problem:
                 self.diag("warning", f"date of birth: {problem}", seg, 1)
         elif qualifier in ("36", "182") and self.document is not None:
-            day, problem = parse_edi_date(value, "expiry" if qualifier == "36" else "issue")
+            day, problem = parse_edi_date(value, "expiry" if qualifier == "36" else "issue", self.today)
             if problem:
                 self.diag("warning", f"document date: {problem}", seg, 1)
             if qualifier == "36":

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from paxvet.flights.service import ApplyResult, apply_manifest
+from paxvet.flights.service import apply_manifest
 from paxvet.ingest.cedipax import is_cedipax, read_cedipax
 from paxvet.ingest.edifact import Diagnostic, Message
 from paxvet.ingest.handlers import HandlerOutcome, handles
@@ -27,12 +27,11 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
     if result.flight is None or outcome.errors:
         return outcome
     flight = result.flight
-    raw.flight_id = flight.id
     outcome.flight_ids.add(flight.id)
     outcome.traveller_ids.update(result.traveller_ids)
     _merge_pnr_travellers(session, flight.id)
     set_ref = raw.common_ref or f"{flight.code}/{flight.airport}/{flight.flight_date.isoformat()}"
-    raw.part_set_key = f"{raw.sender or ''}|{manifest.document_code}|{set_ref}"[:250]
+    set_key = f"{raw.sender or ''}|{manifest.document_code}|{set_ref}"[:250]
     outcome.summary = {
         "document_code": manifest.document_code,
         "subtype": manifest.subtype,
@@ -42,7 +41,9 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
         "created": result.created,
         "updated": result.updated,
     }
-    _check_totals(session, message, raw, manifest, result, outcome)
+    _check_totals(session, message, raw, set_key, manifest, outcome)
+    # set last: a change pending on `raw` would be flushed by every query above, one UPDATE each
+    raw.flight_id, raw.part_set_key = flight.id, set_key
     return outcome
 
 
@@ -79,15 +80,15 @@ def _check_totals(
     session: Session,
     message: Message,
     raw: RawMessage,
+    set_key: str,
     manifest: Manifest,
-    result: ApplyResult,
     outcome: HandlerOutcome,
 ) -> None:
     """CNT is the flight total over the whole multi-part set: compare it once every part has arrived."""
     parts: dict[int, tuple[str | None, int]] = {}
     rows = session.execute(
         select(RawMessage.id, RawMessage.part_number, RawMessage.part_flag, RawMessage.summary)
-        .where(RawMessage.part_set_key == raw.part_set_key, RawMessage.status == PROCESSED)
+        .where(RawMessage.part_set_key == set_key, RawMessage.status == PROCESSED)
         .order_by(RawMessage.id)
     ).all()
     for row in rows:

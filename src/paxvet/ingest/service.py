@@ -197,9 +197,9 @@ def _process(
     diagnostics: list[Diagnostic],
     result: ReceiveResult | None,
 ) -> MessageResult:
-    raw.attempts += 1
     problems = [d.to_dict() for d in diagnostics]
     status, outcome = _decide(session, raw, payload, diagnostics)
+    raw.attempts += 1  # after the handler's queries: one UPDATE of `raw` at the flush below, not several
     if outcome is not None:
         problems += [d.to_dict() for d in outcome.diagnostics]
         if result is not None and status == PROCESSED:
