@@ -198,6 +198,14 @@ class EdifactFile:
     def all_diagnostics(self) -> list[Diagnostic]:
         return self.diagnostics + [d for m in self.messages for d in m.diagnostics]
 
+    def release(self) -> None:
+        """Drop the messages' links back to their interchange and group. Those links make the whole parse
+        tree (every segment and element list) cyclic garbage that only the cyclic collector frees; without
+        them reference counting frees it at once (the collector cost about 10 % of an ingest)."""
+        for message in self.messages:
+            message.interchange = None
+            message.group = None
+
 
 # ---------------------------------------------------------------------------------------------------------
 # structure: interchanges -> groups -> messages

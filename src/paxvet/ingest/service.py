@@ -100,6 +100,7 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     session.commit()  # the bytes are safe before any parsing
     result = ReceiveResult(file_id=file.id, source=source)
     root = xml_root(data)
+    parsed: EdifactFile | None = None
     if root is not None:
         raws = [_raw(file, 1, "xml:" + root, data, data)]
         items: list[tuple[RawMessage, Any, list[Diagnostic]]] = [(raws[0], data, [])]
@@ -121,6 +122,8 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
         result.messages.append(_process(session, raw, payload, diagnostics, result))
         if raw is not items[-1][0]:
             session.commit()  # the last message commits together with the file's status below
+    if parsed is not None:
+        parsed.release()  # the parse tree is freed now, not by a cyclic-collector pass later
     file.status = _file_status(result)
     session.commit()
     result.duplicate = bool(result.messages) and all(m.status == DUPLICATE for m in result.messages)
