@@ -36,6 +36,7 @@ class ApplyResult:
     traveller_ids: list[int] = field(default_factory=list)
     created: int = 0
     updated: int = 0
+    pnr_only: bool = True  # the flight may hold PNR-only travellers (False once the upsert saw none)
     problems: list[tuple[str, str, int | None]] = field(default_factory=list)  # (severity, text, segment)
 
     def warn(self, text: str, segment: int | None = None) -> None:
@@ -230,6 +231,7 @@ def _upsert_travellers(
     ).all()
     by_key = {r.identity_key: r.id for r in existing}
     sources = {r.id: r.source for r in existing}
+    result.pnr_only = "pnr" in sources.values()
     by_ref = {(r.role, r.passenger_ref): r.id for r in existing if r.passenger_ref}
     status = CLOSE_OUT.get(manifest.subtype, "reported")
     new_rows: list[dict[str, Any]] = []

@@ -29,7 +29,8 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
     flight = result.flight
     outcome.flight_ids.add(flight.id)
     outcome.traveller_ids.update(result.traveller_ids)
-    _merge_pnr_travellers(session, flight.id)
+    if result.pnr_only:  # no query when the manifest's upsert saw no PNR-only traveller on the flight
+        _merge_pnr_travellers(session, flight.id)
     set_ref = raw.common_ref or f"{flight.code}/{flight.airport}/{flight.flight_date.isoformat()}"
     set_key = f"{raw.sender or ''}|{manifest.document_code}|{set_ref}"[:250]
     outcome.summary = {
