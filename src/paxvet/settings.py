@@ -19,7 +19,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("./var"), description="Where the embedded database and files live")
     database_url: str = Field("", description="SQLAlchemy URL; default is SQLite in data_dir")
     secret_key: str = Field("", description="Signs sessions and keyed hashes; required outside development")
-    reporting_country: str = Field("MEX", description="ISO alpha-3 of the country receiving the data")
+    reporting_country: str = Field(
+        "MEX",
+        description="ISO alpha-3 of the country receiving the data; a flight arriving there is inbound, "
+        "one leaving it outbound",
+    )
     retro_window_ahead_hours: int = Field(72, description="Retro-screen flights arriving this far ahead")
     retro_window_behind_hours: int = Field(24, description="... and this far behind")
     suppression_days: int = Field(365, description="How long a false-positive suppression lasts")
