@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -91,10 +91,13 @@ def synth_day(
     crew: bool = True,
     plant: Path | Sequence[dict[str, str]] | None = None,
     travellers: int | None = None,
+    regulars: Sequence[tuple[str, Person]] = (),
 ) -> SynthDay:
     """A day of arrivals; the same arguments always give the same bytes. `plant` is a paxvet-csv path or
-    its rows: each listed person boards one random flight. (`travellers` is an alias of
-    travellers_per_flight, for callers written before this API settled.)"""
+    its rows: each listed person boards one random flight. `regulars` are (key, person) pairs of known
+    people who board one random flight each as they are (their own names and passport); the truth records
+    them with the key as `source_id`. (`travellers` is an alias of travellers_per_flight, for callers
+    written before this API settled.)"""
     per_flight = travellers if travellers is not None else travellers_per_flight
     on = day or date.today()
     rng = random.Random(seed)
@@ -110,7 +113,9 @@ def synth_day(
         )
         result.flights.append(load)
     rows = read_persons(plant) if isinstance(plant, Path) else list(plant or [])
-    _plant(rng, result, rows)
+    taken: set[tuple[int, int]] = set()
+    _plant(rng, result, rows, taken)
+    _board(rng, result, regulars, taken)
     for index, load in enumerate(result.flights):
         _emit(rng, result, load, index, multipart)
     return result
@@ -192,26 +197,43 @@ def _documents(rng: random.Random, person: Person, flight: SynthFlight) -> list[
     return docs
 
 
-def _plant(rng: random.Random, result: SynthDay, rows: list[dict[str, str]]) -> None:
+def _seats(
+    rng: random.Random, result: SynthDay, taken: set[tuple[int, int]]
+) -> Iterator[tuple[SynthFlightLoad, int]]:
+    """Random passenger seats not given away yet, until every seat is taken."""
     candidates = [load for load in result.flights if load.passengers]
-    if not candidates:
-        return
-    taken: set[tuple[int, int]] = set()
     room = sum(len(load.passengers) for load in candidates)
-    for row in rows[:room]:  # never more planted persons than seats
-        while True:
-            flight_index = rng.randrange(len(candidates))
-            load = candidates[flight_index]
-            position = rng.randrange(len(load.passengers))
-            if (flight_index, position) not in taken:
-                taken.add((flight_index, position))
-                break
+    while len(taken) < room:
+        flight_index = rng.randrange(len(candidates))
+        position = rng.randrange(len(candidates[flight_index].passengers))
+        if (flight_index, position) not in taken:
+            taken.add((flight_index, position))
+            yield candidates[flight_index], position
+
+
+def _seat(rng: random.Random, load: SynthFlightLoad, position: int, person: Person) -> None:
+    old = load.passengers[position]
+    load.passengers[position] = Traveller(
+        person, "passenger", old.locator, old.seat, documents=_documents(rng, person, load.flight)
+    )
+
+
+def _plant(
+    rng: random.Random, result: SynthDay, rows: list[dict[str, str]], taken: set[tuple[int, int]]
+) -> None:
+    for row, (load, position) in zip(rows, _seats(rng, result, taken), strict=False):
         person, variations, how = planted_person(row, rng, load.flight.arrival_local.date())
-        old = load.passengers[position]
-        load.passengers[position] = Traveller(
-            person, "passenger", old.locator, old.seat, documents=_documents(rng, person, load.flight)
-        )
+        _seat(rng, load, position, person)
         result.truth.append(_truth(row, load.flight, position, person, variations, how))
+
+
+def _board(
+    rng: random.Random, result: SynthDay, regulars: Sequence[tuple[str, Person]], taken: set[tuple[int, int]]
+) -> None:
+    for (key, person), (load, position) in zip(regulars, _seats(rng, result, taken), strict=False):
+        _seat(rng, load, position, person)
+        row = {"source_id": key, "full_name": f"{person.given_names} {person.surname}"}
+        result.truth.append(_truth(row, load.flight, position, person, [], "the traveller's own"))
 
 
 def _truth(
