@@ -312,7 +312,7 @@ def history_quality(persons: int) -> None:
     """Precision/recall of the travel-history resolver: the GTAS entity-resolution flights (when
     ../shared is present) and a synthetic set of known identities; baseline: document number alone."""
     from paxvet.ingest.service import receive
-    from paxvet.links.evaluate import quality, sample_identity, synthetic_travel
+    from paxvet.links.evaluate import quality, sample_identity, synth_travel, synthetic_travel
 
     samples = Path(__file__).resolve().parents[2] / "shared" / "data" / "samples" / "gtas"
     rows: list[list[str]] = []
@@ -320,6 +320,7 @@ def history_quality(persons: int) -> None:
         for label, build in (
             ("GTAS entity-resolution flights 1-3", "gtas"),
             (f"synthetic, {persons} people", "synth"),
+            (f"paxvet synth: {persons} people among 5 days of arrivals", "paxvet-synth"),
         ):
             engine = make_engine(f"sqlite:///{tmp}/{build}.sqlite3")
             migrate(engine)
@@ -334,8 +335,11 @@ def history_quality(persons: int) -> None:
                     for path in paths:
                         receive(session, path.read_bytes(), path.name)
                     identity = sample_identity(session)
-                else:
+                elif build == "synth":
                     identity = synthetic_travel(session, persons)
+                    session.commit()
+                else:
+                    identity = synth_travel(session, persons, days=5, flights=20, per_flight=80)
                     session.commit()
                 for name, threshold in (
                     ("paxvet (documents + matcher)", None),

@@ -116,6 +116,19 @@ def test_resolver_quality_on_known_identities(session: Session) -> None:
     assert q.recall > documents_only.recall  # names + dates of birth add what documents miss
 
 
+def test_resolver_quality_on_paxvet_synth_days(session: Session) -> None:
+    from paxvet.links.evaluate import quality, synth_travel
+
+    identity = synth_travel(session, 80, days=3, flights=4, per_flight=30)
+    people = {person for person in identity.values() if person.startswith("R")}
+    q = quality(session, identity)
+    documents_only = quality(session, identity, threshold=2.0)
+    assert len(identity) == 3 * 4 * 30 and len(people) == 80  # every known person boarded at least once
+    assert q.true_pairs > 60
+    assert q.precision >= 0.95 and q.recall >= 0.95
+    assert q.recall > documents_only.recall  # renewed passports are found by name and date of birth
+
+
 def test_birth_dates_must_agree_in_history() -> None:
     from paxvet.links.resolver import birth_dates_compatible
 

@@ -1,15 +1,20 @@
 """Precision and recall of the travel-history resolver, pair by pair, against known identities.
 
-`synthetic_travel(session, persons)` stores flights and travellers for people whose identity is known:
-each person travels one to four times, with the slips real data has (a typo in a name, a dropped middle
-name, a date of birth one day off, a renewed passport, no document at all) and look-alikes (siblings and
-twins: same surname and date of birth, another given name) that must not be merged.
+`synth_travel(session, persons)` goes through `paxvet synth` and the real PAXLST ingest: people drawn by
+the synthetic generator (names, birth dates and passports per nationality) each board one to four
+synthetic days of arrivals among that day's other travellers (families sharing a surname included), with
+the slips real data has (a typo in a name, a dropped second given name or maternal surname, a date of
+birth one day off, a renewed passport).
+
+`synthetic_travel(session, persons)` stores travellers directly, from a small pool of common names, with
+look-alikes (siblings and twins: same surname and date of birth, another given name) that must not be
+merged.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from itertools import combinations
 
@@ -17,7 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from paxvet.flights.models import Flight, TravelDocument, Traveller
+from paxvet.ingest.service import receive
 from paxvet.links.resolver import resolve_same_person
+from paxvet.synth.day import synth_day
+from paxvet.synth.people import NATIONALITIES, Person, document_number, make_person
 
 Pair = frozenset[int]
 
@@ -244,3 +252,57 @@ def sample_identity(session: Session) -> dict[int, str]:
     }
     rows = session.execute(select(Traveller.id, Traveller.surname, Traveller.given_names)).all()
     return {tid: same.get((s, g), f"t{tid}") for tid, s, g in rows}
+
+
+def synth_travel(
+    session: Session, persons: int, *, days: int = 5, flights: int = 8, per_flight: int = 40, seed: int = 7
+) -> dict[int, str]:
+    """Ingest `days` synthetic days of arrivals on which `persons` known people travel one to four times;
+    {traveller id: person key} for every stored passenger (the other passengers are each their own)."""
+    rng = random.Random(seed)
+    start = date(2025, 3, 3)
+    codes = sorted(NATIONALITIES)
+    trips: list[list[tuple[str, Person]]] = [[] for _ in range(days)]
+    for n in range(persons):
+        person = make_person(rng.choice(codes), rng, start)
+        for day in rng.sample(range(days), min(days, rng.choice((1, 2, 2, 3, 4)))):
+            trips[day].append((f"R{n}", _slip(rng, person)))
+    known: dict[tuple[str, date | None], str] = {}
+    for day, regulars in enumerate(trips):
+        made = synth_day(
+            day=start + timedelta(days=day),
+            flights=flights,
+            travellers_per_flight=per_flight,
+            seed=seed * 1000 + day,
+            crew=False,
+            regulars=regulars,
+        )
+        for message in made.messages:
+            receive(session, message.data, message.filename)
+        for truth in made.truth:
+            known[(truth["document_number"], date.fromisoformat(truth["date_of_birth"]))] = truth["source_id"]
+    session.flush()
+    rows = session.execute(
+        select(Traveller.id, TravelDocument.number, Traveller.date_of_birth)
+        .join(TravelDocument, TravelDocument.traveller_id == Traveller.id)
+        .where(TravelDocument.doc_type == "P")
+    ).all()
+    return {tid: known.get((number, dob), f"t{tid}") for tid, number, dob in rows}
+
+
+def _slip(rng: random.Random, person: Person) -> Person:
+    """This trip's copy of a person, with the slips between one booking and the next."""
+    trip = replace(person)
+    given = trip.given_names.split(" ")
+    if rng.random() < 0.1:
+        given[0] = _typo(rng, given[0])
+    if rng.random() < 0.1 and len(given) > 1:
+        given = given[:1]
+    trip.given_names = " ".join(given)
+    if rng.random() < 0.1 and trip.maternal and trip.paternal:
+        trip.surname = trip.paternal
+    if rng.random() < 0.04:
+        trip.birth += timedelta(days=rng.choice((-1, 1)))
+    if rng.random() < 0.1:
+        trip.doc_number = document_number(NATIONALITIES[trip.nationality].passport, rng)
+    return trip
