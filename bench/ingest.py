@@ -3,7 +3,7 @@
   * our tokenizer alone, and our full EDIFACT parse (tokenizer + envelope structure),
   * full ingest on SQLite (raw store, parse, map, bulk insert; one transaction per message).
 
-    .venv/bin/python bench/ingest.py [--flights N] [--travellers N]
+    .venv/bin/python bench/ingest.py [--flights N] [--travellers N] [--growth N]
 
 Synthetic PAXLST comes from `paxvet.synth` when it provides a PAXLST generator; otherwise from the
 built-in generator below (realistic segment mix: UNA/UNB/UNG envelope, passenger with passport, visa for
@@ -127,23 +127,71 @@ def phase_parse(files: list[bytes]) -> tuple[int, int, float, float]:
     return messages, 0, time.perf_counter() - start, time.process_time() - cpu
 
 
+GROWTH_EVERY = 0  # --growth N: print CPU per N files, split into parse / map / store, as the database grows
+
+
 def phase_ingest(files: list[bytes]) -> tuple[int, int, float, float]:
     from paxvet.db import make_engine, migrate, session_scope
     from paxvet.ingest.service import receive
 
     with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/bench.sqlite3")
+        path = f"{tmp}/bench.sqlite3"
+        engine = make_engine(f"sqlite:///{path}")
         migrate(engine)
+        split = _time_steps() if GROWTH_EVERY else None
         start, cpu = time.perf_counter(), time.process_time()
-        messages = travellers = 0
+        messages = travellers = block_travellers = 0
+        block_cpu = cpu
         for i, data in enumerate(files):
             with session_scope(engine) as session:
                 result = receive(session, data, f"bench/{i}.edi")
             messages += len(result.messages)
             travellers += len(result.traveller_ids)
+            block_travellers += len(result.traveller_ids)
+            if split is not None and (i + 1) % GROWTH_EVERY == 0:
+                now = time.process_time()
+                _growth_row(i + 1, path, now - block_cpu, block_travellers, split)
+                block_cpu, block_travellers = now, 0
         elapsed, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
         engine.dispose()
     return messages, travellers, elapsed, cpu_seconds
+
+
+def _time_steps() -> dict[str, float]:
+    """CPU seconds of the parse, map and store steps, summed by wrapping them (bench only)."""
+    import paxvet.ingest.paxlst_handler as handler
+    import paxvet.ingest.service as service
+
+    spent = {"parse": 0.0, "map": 0.0, "store": 0.0}
+
+    def timed(step: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[step] += time.process_time() - began
+
+        return wrapper
+
+    service.parse_edifact = timed("parse", service.parse_edifact)  # type: ignore[assignment]
+    handler.read_paxlst = timed("map", handler.read_paxlst)  # type: ignore[assignment]
+    handler.apply_manifest = timed("store", handler.apply_manifest)  # type: ignore[assignment]
+    return spent
+
+
+def _growth_row(files: int, path: str, cpu: float, travellers: int, spent: dict[str, float]) -> None:
+    if files == GROWTH_EVERY:
+        print("| files | database MB | CPU s | travellers/CPU s | parse CPU s | map CPU s | store CPU s |")
+        print("|---|---|---|---|---|---|---|")
+    size = sum(os.path.getsize(p) for p in (path, path + "-wal") if os.path.exists(p)) / 1e6
+    print(
+        f"| {files - GROWTH_EVERY + 1:,}-{files:,} | {size:,.0f} | {cpu:.2f} | {travellers / cpu:,.0f} "
+        f"| {spent['parse']:.2f} | {spent['map']:.2f} | {spent['store']:.2f} |",
+        flush=True,
+    )
+    for step in spent:
+        spent[step] = 0.0
 
 
 Phase = Callable[[list[bytes]], tuple[int, int, float, float]]
@@ -171,7 +219,17 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--flights", type=int, default=1000)
     parser.add_argument("--travellers", type=int, default=250, help="per flight")
+    parser.add_argument(
+        "--growth",
+        type=int,
+        default=0,
+        metavar="N",
+        help="during full ingest, print CPU seconds per N files split into parse, map and store, with the "
+        "database size (does the store step slow down as the database grows?)",
+    )
     args = parser.parse_args(argv)
+    global GROWTH_EVERY
+    GROWTH_EVERY = args.growth
     files, origin = synthetic_day(args.flights, args.travellers)
     total_bytes = sum(len(f) for f in files)
     people = args.flights * args.travellers
