@@ -1,10 +1,12 @@
 """Matcher accuracy, side by side with nomenklatura logic-v2 and a rapidfuzz token_sort_ratio baseline.
 
-    .venv/bin/python bench/matcher_quality.py [--negatives N] [--logic-v2-sample N]
+    .venv/bin/python bench/matcher_quality.py [--negatives N] [--logic-v2-sample N] [--misses]
 
 Prints Markdown tables: Person pairs of cases.csv (P/R/F1, and per labelled category), yente UN positives
 untreated and treated against the UN list (candidate recall and alert recall), alerts per 1,000 of the
-global and US negatives against all real lists loaded together, and the cross-script pairs.
+global and US negatives against all real lists loaded together, and the cross-script pairs. With
+--misses it also lists paxvet's false negatives and false positives on cases.csv and the cross-script pairs,
+each with its explanation, to find which naming phenomenon is missing.
 """
 
 from __future__ import annotations
@@ -94,7 +96,20 @@ def person(full: str) -> PersonRecord:
     return PersonRecord(names=(Name(full),))
 
 
-def bench_cases(v2: LogicV2) -> None:
+def print_misses(title: str, pairs: list[tuple[str, str, bool, str]]) -> None:
+    """paxvet's wrong decisions: (name1, name2, is_match, category), scored again for the explanation."""
+    wrong = []
+    for a, b, label, category in pairs:
+        result = score_pair(person(a), person(b))
+        if (result.score >= DEFAULT_THRESHOLD) != label:
+            wrong.append((label, category, a, b, result.explanation.summary))
+    print(f"\n### {title}: {len(wrong)} wrong at {DEFAULT_THRESHOLD}\n")
+    for label, category, a, b, summary in sorted(wrong, key=lambda w: (w[0], w[1], w[2])):
+        kind = "false negative" if label else "false positive"
+        print(f"* {kind} [{category or '-'}] {a} | {b}\n  {summary}")
+
+
+def bench_cases(v2: LogicV2, misses: bool = False) -> None:
     rows = [
         r
         for r in csv.DictReader((NAMEMATCH / "nomenklatura_name_bench/cases.csv").open())
@@ -142,6 +157,9 @@ def bench_cases(v2: LogicV2) -> None:
         ["category", "pairs", "matches", *systems.keys()],
         cat_rows,
     )
+    if misses:
+        pairs = [(r["name1"], r["name2"], y, r["category"]) for r, y in zip(rows, labels, strict=True)]
+        print_misses("cases.csv Person pairs paxvet decides wrongly", pairs)
 
 
 def bench_un(v2: LogicV2) -> None:
@@ -247,7 +265,7 @@ def bench_negatives(v2: LogicV2, sample: int, v2_sample: int) -> None:
     )
 
 
-def bench_cross_script(v2: LogicV2) -> None:
+def bench_cross_script(v2: LogicV2, misses: bool = False) -> None:
     rows = []
     for line in (NAMEMATCH / "watchman_cross_script/cross_script_pairs.csv").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -273,6 +291,8 @@ def bench_cross_script(v2: LogicV2) -> None:
     table(
         "Cross-script pairs (watchman_cross_script)", ["query", "expected", *systems.keys()], [*out, passed]
     )
+    if misses:
+        print_misses("Cross-script pairs paxvet misses", [(q, e, True, "") for q, e in rows])
 
 
 def hispanic_slice(
@@ -362,13 +382,18 @@ def main() -> None:
     parser.add_argument("--logic-v2-sample", type=int, default=300, help="negatives scored by logic-v2")
     parser.add_argument("--hispanic", type=int, default=200, help="entries in the generated Hispanic slice")
     parser.add_argument("--only", default="cases,cross,hispanic,un,negatives", help="sections to run")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="also list paxvet's wrong decisions on cases.csv and the cross-script pairs, explained",
+    )
     args = parser.parse_args()
     only = set(args.only.split(","))
     v2 = LogicV2()
     if "cases" in only:
-        bench_cases(v2)
+        bench_cases(v2, args.misses)
     if "cross" in only:
-        bench_cross_script(v2)
+        bench_cross_script(v2, args.misses)
     if "hispanic" in only:
         bench_hispanic(v2, args.hispanic)
     if "un" in only:
