@@ -74,9 +74,10 @@ def canonical_particle(norm: str) -> str:
 
 
 def _ascii(word: str) -> str:
-    """Table words to the matcher's Latin form; Arabic-script words as the transliterator writes them."""
+    """Table words to the matcher's Latin form; Arabic- and Hebrew-script words as the transliterator
+    writes them."""
     word = word.strip().lower()
-    if any("\u0600" <= c <= "\u06ff" for c in word):
+    if any("\u0590" <= c <= "\u06ff" for c in word):
         return "".join(c for c in anyascii(word).lower() if "a" <= c <= "z")
     decomposed = unicodedata.normalize("NFKD", word)
     return "".join(c for c in decomposed if c.isascii() and c.isalpha())
@@ -116,13 +117,23 @@ def name_variant(norm: str) -> str | None:
 
 
 @cache
-def _nicknames() -> dict[str, frozenset[str]]:
+def _groups(filename: str) -> dict[str, frozenset[str]]:
+    """word -> the first words of the table lines it is on (spelling variants read as their key)."""
     groups: dict[str, set[str]] = {}
-    for row in _rows("nicknames.csv"):
+    for row in _rows(filename):
         key = name_variant(row[0]) or row[0]
         for word in row:
             groups.setdefault(name_variant(word) or word, set()).add(key)
     return {word: frozenset(keys) for word, keys in groups.items()}
+
+
+def _nicknames() -> dict[str, frozenset[str]]:
+    return _groups("nicknames.csv")
+
+
+def equivalent_groups(canon: str) -> frozenset[str]:
+    """The same given name in other languages (juan -> {john}, john -> {john})."""
+    return _groups("equivalents.csv").get(canon, frozenset())
 
 
 def nickname_groups(canon: str) -> frozenset[str]:

@@ -14,6 +14,7 @@ from functools import lru_cache
 from anyascii import anyascii
 
 from paxvet.match.lexicon import COMMON_NAMES, PARTICLES, TITLES, canonical_particle, name_variant
+from paxvet.match.romanisation import hangul_reading
 
 # Digits OCR and people put into names: I9or -> igor, Sech1n -> sechin.
 _DIGIT_TO_LETTER = str.maketrans(
@@ -58,19 +59,37 @@ def split_words(text: str) -> list[str]:
 
 @lru_cache(maxsize=200_000)
 def latin_words(word: str) -> tuple[tuple[str, str], ...]:
-    """One written word -> (written, Latin a-z) pairs: one per Chinese/Korean/Japanese character, the
-    Arabic article split from its noun, otherwise the word itself."""
+    """One written word -> (written, Latin a-z) pairs: one per Chinese character or Korean syllable, one
+    per run of Japanese kana (バラク is one name, not three), the Arabic article split from its noun,
+    otherwise the word itself."""
     script = script_of(word)
     if script == "cjk":
-        return tuple((ch, _DROP.sub("", anyascii(ch).lower())) for ch in word if ch.strip())
+        return tuple((part, _cjk_latin(part)) for part in _KANA_RUN.findall(word))
     if script == "arabic" and word.startswith("ال") and len(word) > 3:
         return (("ال", "al"), (word[2:], _latin(word[2:])))
     return ((word, _latin(word)),)
 
 
+# Kana runs (with the long-vowel mark) stay together; any other character stands alone.
+_KANA_RUN = re.compile(r"[\u3040-\u30ff]+|\S")
+# Serbian and Macedonian Cyrillic (a word with ђ ј љ њ ћ џ ѓ ќ ѕ) romanise as their own Latin alphabet
+# writes them (Вучић -> Vučić -> vucic), not with the Russian ch/sh/zh.
+_SERBIAN_LETTERS = frozenset("ђјљњћџѓќѕЂЈЉЊЋЏЃЌЅ")
+_SERBIAN = str.maketrans(
+    {"ч": "c", "Ч": "C", "ћ": "c", "Ћ": "C", "ш": "s", "Ш": "S", "ж": "z", "Ж": "Z", "џ": "dz", "Џ": "Dz",
+     "х": "h", "Х": "H", "ц": "c", "Ц": "C", "ђ": "dj", "Ђ": "Dj", "ќ": "k", "Ќ": "K", "ѓ": "g", "Ѓ": "G"}
+)  # fmt: skip
+
+
+def _cjk_latin(part: str) -> str:
+    return hangul_reading(part) or _DROP.sub("", anyascii(part).lower())
+
+
 def _latin(word: str) -> str:
     if script_of(word) == "arabic" and word in ("عبد", "عبد"):
         return "abd"
+    if not _SERBIAN_LETTERS.isdisjoint(word):
+        word = word.translate(_SERBIAN)
     return _DROP.sub("", anyascii(word).lower().translate(_DIGIT_TO_LETTER))
 
 
@@ -142,9 +161,9 @@ def token_weight(norm: str, canon: str, particle: bool) -> float:
     return 0.6 if len(norm) == 2 else 1.0
 
 
-def make_token(raw: str, norm: str, script: str) -> Token:
-    canon = canonical(norm)
-    particle = canon in PARTICLES
+def make_token(raw: str, norm: str, script: str, canon: str | None = None) -> Token:
+    canon = canon or canonical(norm)
+    particle = canon in PARTICLES and script != "cjk"  # 이 (Lee) reads 'i', not the Catalan particle
     return Token(
         raw, norm, canon, skeleton(canon, script), script, particle, token_weight(norm, canon, particle)
     )
@@ -177,7 +196,9 @@ def merge_abd(tokens: list[Token]) -> list[Token]:
                 j += 1
             rest = tokens[j]
             raw = " ".join(x.raw for x in tokens[i : j + 1])
-            out.append(make_token(raw, "abd" + rest.norm, t.script if t.script != "latin" else rest.script))
+            script = t.script if t.script != "latin" else rest.script
+            # the key is 'abd' + what follows as written apart: read again, 'abdaziz' would split abda-ziz
+            out.append(make_token(raw, "abd" + rest.norm, script, "abd" + rest.canon))
             i = j + 1
             continue
         out.append(t)

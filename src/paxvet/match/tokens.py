@@ -1,21 +1,25 @@
-"""How two name tokens relate: exact, accent/case, transliterated, spelling variant, phonetic, nickname,
-typo/OCR, initial or truncated, each with a similarity in [0, 1]."""
+"""How two name tokens relate: exact, accent/case, transliterated, spelling variant, romanisation variant,
+phonetic, nickname, typo/OCR, initial or truncated, each with a similarity in [0, 1]."""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import product
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from paxvet.match.lexicon import is_known_name, nickname_groups
+from paxvet.match.lexicon import equivalent_groups, is_known_name, nickname_groups
+from paxvet.match.romanisation import hangul_forms, romanised_forms
 from paxvet.match.text import Token, fold
 
 EXACT = "exact"
 ACCENT = "accent/case"
 TRANSLIT = "transliterated"
 VARIANT = "spelling variant"
+ROMANISED = "romanisation variant"
 PHONETIC = "phonetic"
 NICKNAME = "nickname"
+EQUIVALENT = "other-language form"
 TYPO = "typo/OCR"
 INITIAL = "initial"
 TRUNCATED = "truncated"
@@ -27,8 +31,10 @@ SIMILARITY = {
     ACCENT: 1.0,
     TRANSLIT: 0.95,
     VARIANT: 0.95,
+    ROMANISED: 0.9,
     PHONETIC: 0.85,
     NICKNAME: 0.8,
+    EQUIVALENT: 0.8,
     INITIAL: 0.6,
     TRUNCATED: 0.8,
 }
@@ -40,6 +46,16 @@ def allowed_edits(length: int) -> int:
     if length < 4:
         return 0
     return 1 if length < 8 else 2
+
+
+@lru_cache(maxsize=200_000)
+def forms(t: Token) -> frozenset[str]:
+    """The token's spellings under every romanisation it may have had (itself included): a Hangul
+    syllable's RR, McCune-Reischauer and popular spellings; Wade-Giles read as Pinyin; Cyrillic, Latvian
+    and Japanese spelling folds."""
+    if t.script == "cjk" and len(t.raw) == 1 and "\uac00" <= t.raw <= "\ud7a3":
+        return hangul_forms(t.raw) | {t.norm}
+    return romanised_forms(t.norm)
 
 
 def compare_tokens(a: Token, b: Token) -> tuple[float, str]:
@@ -59,18 +75,29 @@ def _compare(a: Token, b: Token) -> tuple[float, str]:
     if a.canon == b.canon:
         return SIMILARITY[TRANSLIT if crossed else VARIANT], TRANSLIT if crossed else VARIANT
     if a.particle or b.particle:
-        return 0.0, ""
+        return _particle_nickname(a, b)
     if (a.script in _ABJAD) != (b.script in _ABJAD):
         return _abjad(a, b) if a.script in _ABJAD else _abjad(b, a)
     if a.canon.startswith("abd") and b.canon.startswith("abd"):
-        return _typo(a.canon[3:], b.canon[3:], TYPO)  # 'Abdul Hamid' vs 'Abdul Ghani': compare what follows
+        return _abd_compound(a.canon[3:], b.canon[3:])
+    a_forms, b_forms = forms(a), forms(b)
+    if not a_forms.isdisjoint(b_forms):
+        return (SIMILARITY[TRANSLIT], TRANSLIT) if crossed else (SIMILARITY[ROMANISED], ROMANISED)
+    if crossed and (_one_character(a) or _one_character(b)):
+        return 0.0, ""  # a Chinese character or Hangul syllable has its readings; a near one is another
+    nickname = _nickname(a, b)
+    if is_known_name(a.canon) and is_known_name(b.canon):
+        return nickname  # two different names of the variant table (Olga, Oleg), not a slip of one
     best = _typo(a.norm, b.norm, TYPO)
+    if best[0] < 0.85 and "cjk" not in (a.script, b.script) and (len(a_forms) > 1 or len(b_forms) > 1):
+        # one slip once the romanisation is folded: Serej ~ Сергей (serei/sergei); not for a Hangul
+        # syllable, whose many spellings would each meet some other syllable one letter away
+        best = max([best, *(_typo(x, y, TYPO) for x, y in product(a_forms, b_forms))])
     if best[0] == 0.0 and max(len(a.norm), len(b.norm)) <= 3 and a.skel == b.skel and a.skel:
         best = (0.7, PHONETIC)  # short syllables differing only in vowels: Jong Un / Jong On
     if _phonetic(a, b):
         best = max(best, (SIMILARITY[PHONETIC], PHONETIC))
-    if nickname_groups(a.canon) & nickname_groups(b.canon):
-        best = max(best, (SIMILARITY[NICKNAME], NICKNAME))
+    best = max(best, nickname)
     if best[0] == 0.0:
         best = _initial_or_truncated(a, b)
     return best
@@ -91,6 +118,35 @@ def _abjad(written: Token, latin: Token) -> tuple[float, str]:
             return _typo(written.skel, latin.skel, TRANSLIT, floor=4)
         return 0.0, ""
     return {1: 0.6, 2: 0.75}.get(len(written.skel), 0.9), TRANSLIT
+
+
+def _one_character(t: Token) -> bool:
+    return t.script == "cjk" and len(t.raw) == 1
+
+
+def _nickname(a: Token, b: Token) -> tuple[float, str]:
+    """Bill ~ William (nickname table), Juan ~ John (the same name in another language)."""
+    if nickname_groups(a.canon) & nickname_groups(b.canon):
+        return SIMILARITY[NICKNAME], NICKNAME
+    if equivalent_groups(a.canon) & equivalent_groups(b.canon):
+        return SIMILARITY[EQUIVALENT], EQUIVALENT
+    return 0.0, ""
+
+
+def _particle_nickname(a: Token, b: Token) -> tuple[float, str]:
+    """A particle that is also a short given name: 'Ben' Netanyahu is Benjamin, not 'son of'."""
+    if a.particle and b.particle:
+        return 0.0, ""
+    if nickname_groups(a.norm) & nickname_groups(b.norm):
+        return SIMILARITY[NICKNAME], NICKNAME
+    return 0.0, ""
+
+
+def _abd_compound(x: str, y: str) -> tuple[float, str]:
+    """'Abdul Hamid' vs 'Abdul Ghani': compare what follows Abd. That part is one of the names of God,
+    and near ones are different names (Abd al-Rahim is not Abd al-Rahman): a slip, not a weak likeness."""
+    found = _typo(x, y, TYPO)
+    return found if found[1] == TYPO else (0.0, "")
 
 
 def _phonetic(a: Token, b: Token) -> bool:
@@ -134,13 +190,29 @@ def _initial_or_truncated(a: Token, b: Token) -> tuple[float, str]:
 
 
 def compare_joined(parts: tuple[Token, ...], whole: Token) -> tuple[float, str]:
-    """'DELACRUZ' vs 'DE LA CRUZ', 'VladimirPutin' vs 'Vladimir Putin': glue the parts and compare."""
+    """'DELACRUZ' vs 'DE LA CRUZ', 'VladimirPutin' vs 'Vladimir Putin': glue the parts and compare;
+    also each part romanised otherwise ('Chin-ping' read as Pinyin is 'Jinping')."""
     glued = "".join(p.norm for p in parts)
     if len(whole.norm) == len(parts) and whole.norm == "".join(p.norm[0] for p in parts):
         return SIMILARITY[INITIAL], INITIAL  # JC = Jean-Claude
     if glued == whole.norm:
         return 0.97, JOINED
+    if _glued_forms_meet(parts, whole):
+        return SIMILARITY[ROMANISED], ROMANISED
     distance = OSA.distance(glued, whole.norm, score_cutoff=2)
     if distance <= allowed_edits(len(glued)) and len(glued) >= 6:
         return 0.95 - 0.1 * distance, JOINED
     return 0.0, ""
+
+
+def _glued_forms_meet(parts: tuple[Token, ...], whole: Token) -> bool:
+    part_forms = [forms(p) for p in parts]
+    if all(len(f) == 1 for f in part_forms):
+        return False
+    whole_forms = forms(whole)
+    return any("".join(combo) in whole_forms for combo in product(*part_forms))
+
+
+def first_letters(t: Token) -> frozenset[str]:
+    """The letters a token may start with once romanised otherwise (Chin -> c, j, q)."""
+    return frozenset(f[0] for f in forms(t) if f)
