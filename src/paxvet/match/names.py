@@ -8,24 +8,29 @@ evidence of a different person.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from paxvet.match.lexicon import nickname_groups
+from paxvet.match.lexicon import equivalent_groups, nickname_groups
 from paxvet.match.records import Name
 from paxvet.match.text import Token, tokens_of
-from paxvet.match.tokens import INITIAL, JOINED, compare_joined, compare_tokens
+from paxvet.match.tokens import INITIAL, JOINED, compare_joined, compare_tokens, first_letters, forms
 
-GIVEN, FAMILY, PATERNAL, MATERNAL, ANY = (
+GIVEN, FAMILY, PATERNAL, MATERNAL, ANY, FATHER = (
     "given name",
     "surname",
     "paternal surname",
     "maternal surname",
     "name",
+    "father's name",
 )
 _FAMILY_ROLES = frozenset({FAMILY, PATERNAL, MATERNAL})
-# How much an entry token left over costs, by its role (a missing paternal surname matters most).
-_ENTRY_ROLE_COST = {PATERNAL: 2.0, MATERNAL: 0.75}
+# How much an entry token left over costs, by its role (a missing paternal surname matters most; a
+# patronymic or an ancestor's name, which passports rarely print, least).
+_ENTRY_ROLE_COST = {PATERNAL: 2.0, MATERNAL: 0.75, FATHER: 0.5}
+# Russian, Ukrainian and Belarusian patronymics: Viktorovich, Sergeyevna, Ilyich.
+_PATRONYMIC_SUFFIX = re.compile(r"(?:ovich|evich|ovych|evych|ovna|evna|ivna|ichna|ilyich)$")
 SUBSTITUTION_COST = 1.0
 TRAVELLER_EXTRA_COST = 0.25
 ENTRY_EXTRA_COST = 0.2
@@ -33,6 +38,7 @@ ENTRY_EXTRA_COST_THIN = 0.5  # when fewer than two significant tokens aligned
 SWAP_FACTOR = 0.97
 SUBSTITUTION_FACTOR = 0.85  # each name part replaced by a different one
 PATRONYMIC_FACTOR = 0.6
+INITIAL_CONFLICT_FACTOR = 0.9  # each initial left over on both sides: two different middle initials
 _PATRONYMIC = frozenset({"bin", "bint"})
 WEAK_ALIAS_FACTOR = 0.85
 
@@ -126,11 +132,25 @@ def _prepared(
         if text:
             found = tokens_of(text)
             tokens += found
-            roles += _family_roles(found) if role == FAMILY else [role] * len(found)
+            roles += _family_roles(found) if role == FAMILY else _father_roles(found, role)
     per_token = tuple(token_keys(t) for t in tokens)
     return PreparedName(
         display, kind, tuple(tokens), tuple(roles), structured, frozenset().union(*per_token), per_token
     )
+
+
+def _father_roles(tokens: list[Token], role: str) -> list[str]:
+    """Given names (or a whole unsplit name) whose father's and ancestors' names are part of them:
+    a patronymic after the first name (Sergey Viktorovich Lavrov) and, in an Arabic nasab, the names
+    after 'bin'/'ibn' but before the family name (Usama bin Muhammad ibn Awad ibn Ladin)."""
+    last = len(tokens) - 1 if role == ANY else len(tokens)  # an unsplit name ends with the surname
+    roles = [role] * len(tokens)
+    after_bin = False
+    for i, t in enumerate(tokens):
+        if 0 < i < last and not t.particle and (after_bin or _PATRONYMIC_SUFFIX.search(t.norm)):
+            roles[i] = FATHER
+        after_bin = after_bin or (t.canon == "bin" and i > 0)
+    return roles
 
 
 @lru_cache(maxsize=200_000)
@@ -142,7 +162,10 @@ def token_keys(t: Token) -> frozenset[str]:
     keys = {"c" + t.canon, "s" + t.skel, "p" + t.norm[:3], "x" + t.norm[-3:]}
     if t.canon.startswith("abd") and len(t.canon) > 6:
         keys.add("c" + t.canon[3:])
+    # other romanisations (Hsi -> xi, 정 -> jong): two tokens sharing a form share its key
+    keys.update(k for f in forms(t) for k in ("c" + f, "p" + f[:3], "x" + f[-3:]))
     keys.update("k" + g for g in nickname_groups(t.canon))
+    keys.update("e" + g for g in equivalent_groups(t.canon))
     return frozenset(keys)
 
 
@@ -219,7 +242,7 @@ def _joined_links(
             parts = side[start : start + span]
             glued_len = sum(len(p.norm) for p in parts)
             for j, whole in enumerate(other):
-                if j in used_other or parts[0].norm[0] != whole.norm[0]:
+                if j in used_other or whole.norm[0] not in first_letters(parts[0]):
                     continue
                 if abs(glued_len - len(whole.norm)) > 2 and len(whole.norm) != span:
                     continue
@@ -263,8 +286,9 @@ def _score(
     q_left = [i for i in range(len(q.tokens)) if i not in used_q]
     e_left = [j for j in range(len(e.tokens)) if j not in used_e]
     t_extra = sum(q.tokens[i].weight for i in q_left)
-    e_extra = sum(e.tokens[j].weight for j in e_left)
-    e_cost = sum(e.tokens[j].weight * _ENTRY_ROLE_COST.get(e.roles[j], 1.0) for j in e_left)
+    e_missing = [j for j in e_left if not _attached_particle(e, j, e_left)]
+    e_extra = sum(e.tokens[j].weight for j in e_missing)
+    e_cost = sum(e.tokens[j].weight * _ENTRY_ROLE_COST.get(e.roles[j], 1.0) for j in e_missing)
     substituted = min(t_extra, e_extra)
     strong = sum(1 for k in chosen if k.how != INITIAL and not all(q.tokens[i].particle for i in k.left))
     entry_rate = ENTRY_EXTRA_COST if strong >= 2 else ENTRY_EXTRA_COST_THIN
@@ -276,9 +300,14 @@ def _score(
     score = matched / (aligned + penalty) if aligned else 0.0
     notes: list[str] = []
     swaps = min(_significant(q, q_left), _significant(e, e_left))
+    swaps += _compound_swaps(q, e, chosen, used_q, used_e)
     if swaps:
         score *= SUBSTITUTION_FACTOR**swaps
         notes.append(f"{swaps} name part(s) differ on both sides")
+    initials = min(_initials(q, q_left), _initials(e, e_left))
+    if initials:
+        score *= INITIAL_CONFLICT_FACTOR**initials
+        notes.append("different initials (John A Smith is not John B Smith)")
     if _patronymic_reversed(q, e, chosen):
         score *= PATRONYMIC_FACTOR
         notes.append("father's and own name in reverse order (bin/ben)")
@@ -324,6 +353,34 @@ def _swapped(q: PreparedName, e: PreparedName, chosen: list[_Link]) -> bool:
         else:
             straight += 1
     return crossed >= 2 and straight == 0
+
+
+def _compound_swaps(
+    q: PreparedName, e: PreparedName, chosen: list[_Link], used_q: set[int], used_e: set[int]
+) -> int:
+    """'Abdul Mohammed' against 'Shah Mohammed': a bare name matched to an Abd- compound whose own first
+    part stands, unmatched, just before it is another compound given name, not a shortened one."""
+    found = 0
+    for k in chosen:
+        if len(k.left) != 1 or len(k.right) != 1:
+            continue
+        a, b = q.tokens[k.left[0]], e.tokens[k.right[0]]
+        if a.canon.startswith("abd") == b.canon.startswith("abd"):
+            continue
+        name, i, used = (e, k.right[0], used_e) if a.canon.startswith("abd") else (q, k.left[0], used_q)
+        before = name.tokens[i - 1] if i > 0 and i - 1 not in used else None
+        if before is not None and not before.particle and not before.canon.startswith("abd"):
+            found += 1  # (a lone 'Abdul' before it is the compound written in two fields)
+    return found
+
+
+def _attached_particle(name: PreparedName, j: int, left: list[int]) -> bool:
+    """A particle missing with the name it introduces ('de Pfeffel', 'ibn Awad') is one missing part."""
+    return name.tokens[j].particle and j + 1 in left and not name.tokens[j + 1].particle
+
+
+def _initials(name: PreparedName, left: list[int]) -> int:
+    return sum(1 for i in left if len(name.tokens[i].norm) == 1 and not name.tokens[i].particle)
 
 
 def _significant(name: PreparedName, left: list[int]) -> int:

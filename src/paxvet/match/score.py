@@ -26,6 +26,7 @@ from paxvet.match.records import PersonRecord
 DEFAULT_THRESHOLD = 0.8
 # The most dates, gender and nationality can add to a name score (same date + nationality agrees).
 MAX_CONTEXT_BONUS = EFFECT[SAME] + NATIONALITY_AGREES
+SCORE_EPSILON = 1e-9  # scores are rounded to 9 decimals
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,11 @@ def best_name(
     pairs.sort(key=lambda p: (-p[0], p[1]))
     best: NameComparison | None = None
     for bound, _, q, e in pairs:
-        if bound == 0.0 or (floor > 0 and bound < floor) or (best is not None and bound <= best.score - 0.1):
+        if (
+            bound == 0.0
+            or (floor > 0 and bound < floor - SCORE_EPSILON)
+            or (best is not None and bound <= best.score - 0.1)
+        ):
             break
         found = compare_names(q, e)
         if best is None or found.score > best.score:
@@ -140,5 +145,6 @@ def score_prepared(
         score = max(score, DOCUMENT_FLOOR + 0.1 * name_score + 0.2 * min(0.0, dob.effect))
     elif document:
         score += 0.1
-    score = min(1.0, max(0.0, score))
+    # rounded: weights that sum to the threshold exactly must not fall just below it by float error
+    score = round(min(1.0, max(0.0, score)), 9)
     return MatchResult(entry_index, score, Explanation(score, name, dob, document, gender, nationality))
