@@ -8,6 +8,10 @@ Clients authenticate with a bearer token. The baseline row is `GET /api/v1/me`: 
 and middleware with no query, to separate the server's fixed cost from the pages' own work. Goal: p99 of the
 queue page and the traveller API <= 200 ms. Every traveller API call and queue view writes an audit event,
 as in production, so the numbers include those writes.
+
+The machine is shared: each row gives the server's CPU seconds (all its processes, from /proc) and CPU
+milliseconds per request, and the 1-minute load average at the end of the row, beside the wall-clock
+latencies that the load inflates.
 """
 
 from __future__ import annotations
@@ -170,7 +174,26 @@ def start_server(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Pop
     raise RuntimeError("the server did not start: " + (proc.stderr.read().decode() if proc.stderr else ""))
 
 
-def load(base: str, token: str, paths: list[str], clients: int, seconds: float) -> dict[str, float]:
+def server_cpu_seconds(pid: int) -> float:
+    """User + system CPU of the server and its worker processes so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(c) for c in children.read_text().split()]
+    total = 0.0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+    return total
+
+
+def load(
+    base: str, token: str, paths: list[str], clients: int, seconds: float, server_pid: int = 0
+) -> dict[str, float]:
     """`clients` threads, each with its own connection, cycling through `paths` for `seconds`."""
     latencies: list[float] = []
     errors = 0
@@ -194,14 +217,19 @@ def load(base: str, token: str, paths: list[str], clients: int, seconds: float) 
             errors += bad
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
+    cpu_before = server_cpu_seconds(server_pid) if server_pid else 0.0
     began = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.monotonic() - began
+    cpu = server_cpu_seconds(server_pid) - cpu_before if server_pid else 0.0
     latencies.sort()
     return {
+        "cpu_s": cpu,
+        "cpu_ms_per_request": cpu * 1000 / max(1, len(latencies)),
+        "load": os.getloadavg()[0],
         "requests": len(latencies),
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies),
@@ -240,18 +268,13 @@ def run_backend(
     try:
         load(base, token, ["/api/v1/me"], clients, 2)  # warm up
         step = max(1, len(travellers) // 500)
+        queue = ["/queue", "/queue?airport=MEX", "/queue?airport=CUN"]
+        api = [f"/api/v1/travellers/{t}" for t in travellers[::step]]
+        pid = proc.pid
         rows = [
-            ("GET /api/v1/me (baseline)", name, load(base, token, ["/api/v1/me"], clients, seconds)),
-            (
-                "GET /queue (page, 50 rows)",
-                name,
-                load(base, token, ["/queue", "/queue?airport=MEX", "/queue?airport=CUN"], clients, seconds),
-            ),
-            (
-                "GET /api/v1/travellers/{id}",
-                name,
-                load(base, token, [f"/api/v1/travellers/{t}" for t in travellers[::step]], clients, seconds),
-            ),
+            ("GET /api/v1/me (baseline)", name, load(base, token, ["/api/v1/me"], clients, seconds, pid)),
+            ("GET /queue (page, 50 rows)", name, load(base, token, queue, clients, seconds, pid)),
+            ("GET /api/v1/travellers/{id}", name, load(base, token, api, clients, seconds, pid)),
         ]
     finally:
         proc.terminate()
@@ -281,14 +304,19 @@ def main() -> None:
     )
     print(
         f"| {'endpoint':<30} | {'backend':<8} | {'requests':>8} | {'req/s':>7} | {'p50 ms':>7} "
-        f"| {'p99 ms':>7} | {'errors':>6} | {'goal':<5} |"
+        f"| {'p99 ms':>7} | {'errors':>6} | {'server CPU s':>12} | {'CPU ms/req':>10} | {'load':>5} "
+        f"| {'goal':<5} |"
     )
-    print(f"|{'-' * 32}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 7}|")
+    print(
+        f"|{'-' * 32}|{'-' * 10}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 8}|{'-' * 14}|{'-' * 12}"
+        f"|{'-' * 7}|{'-' * 7}|"
+    )
     for label, backend, r in rows:
         verdict = "-" if "baseline" in label else ("met" if r["p99"] <= GOAL_P99_MS else "MISS")
         print(
             f"| {label:<30} | {backend:<8} | {r['requests']:>8,.0f} | {r['rps']:>7.1f} | {r['p50']:>7.1f} "
-            f"| {r['p99']:>7.1f} | {r['errors']:>6.0f} | {verdict:<5} |"
+            f"| {r['p99']:>7.1f} | {r['errors']:>6.0f} | {r['cpu_s']:>12.1f} "
+            f"| {r['cpu_ms_per_request']:>10.1f} | {r['load']:>5.1f} | {verdict:<5} |"
         )
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text
+import pytest
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from paxvet.audit.models import AuditEvent
 from paxvet.audit.search import AuditQuery, search_events
 from paxvet.audit.service import record_event, verify_chain
 from paxvet.cli import app
@@ -132,3 +134,49 @@ def test_concurrent_writers_never_collide(engine: Engine) -> None:
     with session_scope(engine) as s:
         report = verify_chain(s)
     assert report.ok and report.checked == 101
+
+
+def test_views_appended_by_group_commit_keep_one_chained_event_each(engine: Engine) -> None:
+    """record_view from twenty threads at once, more than the connection pool holds: batches share a
+    commit, yet every view is its own event, committed when the call returns, and the chain verifies."""
+    import threading
+
+    from paxvet.audit.service import record_view
+
+    errors: list[BaseException] = []
+
+    def view(n: int) -> None:
+        try:
+            for i in range(5):
+                with session_scope(engine) as s:
+                    s.execute(select(AuditEvent.id).limit(1))  # holds a pooled connection, as a page does
+                    record_view(s, "traveller:record:viewed", actor=f"user{n}", subject_id=i)
+                with session_scope(engine) as s:  # visible to another session as soon as the call returns
+                    mine = s.scalars(
+                        select(AuditEvent).where(
+                            AuditEvent.actor == f"user{n}", AuditEvent.subject_id == str(i)
+                        )
+                    ).all()
+                    assert len(mine) == 1
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=view, args=(n,)) for n in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with session_scope(engine) as s:
+        report = verify_chain(s)
+    assert report.ok and report.checked == 100
+
+
+def test_group_commit_refuses_a_malformed_action_before_writing(engine: Engine) -> None:
+    from paxvet.audit.service import record_view
+    from paxvet.errors import InvalidInput
+
+    with pytest.raises(InvalidInput), session_scope(engine) as s:
+        record_view(s, "viewed", actor="ana")
+    with session_scope(engine) as s:
+        assert verify_chain(s).checked == 0

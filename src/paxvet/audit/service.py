@@ -5,15 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+import threading
+import weakref
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from paxvet.audit.models import AuditEvent, AuditHead
-from paxvet.db import utcnow
+from paxvet.db import session_factory, utcnow
 from paxvet.errors import InvalidInput
 
 GENESIS = "0" * 64
@@ -41,8 +44,7 @@ def record_event(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event (`domain:subject:action`) to the chain, in the caller's transaction."""
-    if not ACTION_PATTERN.match(action):
-        raise InvalidInput(f"audit action {action!r} is not of the form domain:subject:action")
+    _check_action(action)
     last_seq, last_hash = _claim_head(session)
     event = AuditEvent(
         seq=last_seq + 1,
@@ -60,6 +62,104 @@ def record_event(
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=event.seq, hash=event.hash))
     session.flush()
     return event
+
+
+def _check_action(action: str) -> None:
+    if not ACTION_PATTERN.match(action):
+        raise InvalidInput(f"audit action {action!r} is not of the form domain:subject:action")
+
+
+def record_view(
+    session: Session,
+    action: str,
+    *,
+    actor: str | None = None,
+    agency: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | int | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Append one event for a view of personal data (through `record_event`) and return once it is
+    committed. Views under load share one transaction and one commit (group commit) instead of queueing
+    one by one behind the chain head's lock. The caller's transaction is committed first: a view writes
+    nothing else, and a caller waiting here must not hold a pooled connection the writer needs."""
+    _check_action(action)
+    engine = session.get_bind().engine
+    session.commit()
+    fields = {
+        "actor": actor,
+        "agency": agency,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "details": details,
+    }
+    _appender(engine).append(action, fields)
+
+
+@dataclass
+class _Pending:
+    action: str
+    fields: dict[str, Any]
+    done: bool = False
+    error: BaseException | None = None
+
+
+@dataclass
+class _GroupCommit:
+    """Leader/follower group commit: the first caller finding no batch in flight writes every waiting
+    event (each chained by `record_event`, in arrival order) and commits once; the others wait for it.
+    No thread of its own. Across processes the chain head's row lock still orders the batches."""
+
+    engine: Engine
+    pending: list[_Pending] = field(default_factory=list)
+    writing: bool = False
+    cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def append(self, action: str, fields: dict[str, Any]) -> None:
+        item = _Pending(action, fields)
+        with self.cond:
+            self.pending.append(item)
+            while self.writing and not item.done:
+                self.cond.wait()
+            if item.done:
+                return self._outcome(item)
+            self.writing, batch, self.pending = True, self.pending, []
+        try:
+            self._write(batch)
+        finally:
+            with self.cond:
+                self.writing = False
+                self.cond.notify_all()
+        return self._outcome(item)
+
+    def _write(self, batch: list[_Pending]) -> None:
+        error: BaseException | None = None
+        try:
+            with session_factory(self.engine)() as session:
+                for item in batch:
+                    record_event(session, item.action, **item.fields)
+                session.commit()
+        except BaseException as exc:  # every caller of the batch learns that its event was not written
+            error = exc
+        for item in batch:
+            item.done, item.error = True, error
+
+    @staticmethod
+    def _outcome(item: _Pending) -> None:
+        if item.error is not None:
+            raise item.error
+
+
+_appenders: weakref.WeakKeyDictionary[Engine, _GroupCommit] = weakref.WeakKeyDictionary()
+_appenders_lock = threading.Lock()
+
+
+def _appender(engine: Engine) -> _GroupCommit:
+    with _appenders_lock:
+        found = _appenders.get(engine)
+        if found is None:
+            found = _appenders[engine] = _GroupCommit(engine)
+        return found
 
 
 def _claim_head(session: Session) -> tuple[int, str]:

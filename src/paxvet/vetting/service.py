@@ -20,7 +20,7 @@ from paxvet.flights.models import Flight, Traveller
 from paxvet.screening.models import HIT_STATUSES, Hit
 from paxvet.vetting import allowlist
 from paxvet.vetting.models import DISPOSITIONS, Disposition, Lookout, Suppression
-from paxvet.watchlists.models import Watchlist
+from paxvet.watchlists.models import Watchlist, WatchlistEntry
 
 _SEVERITY_ORDER = case({"critical": 4, "high": 3, "medium": 2, "low": 1}, value=Hit.severity, else_=0).desc()
 
@@ -63,31 +63,71 @@ def queue(
     """
     filters = filters or QueueFilters()
     filters.check()
-    stmt = (
-        select(Hit)
-        .join(Flight, Hit.flight_id == Flight.id)
-        .where(Hit.status.in_(filters.statuses))
-        .where(visible if visible is not None else true())
-        .options(
-            joinedload(Hit.flight),
-            joinedload(Hit.traveller),
-            joinedload(Hit.entry),
-            joinedload(Hit.watchlist),
-        )
-        .order_by(Flight.scheduled_arrival_utc.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id)
-        .limit(filters.limit)
-    )
-    stmt = _filtered(stmt, filters)
-    hits = list(session.scalars(stmt).unique())
+    hits = _load_in_order(session, list(session.scalars(_page_ids(filters, visible))))
     if viewer is not None:
         record_event(
             session,
             "vetting:queue:viewed",
             actor=_name(viewer),
             agency=getattr(viewer, "agency_code", None),
-            details={"filters": _filters_dict(filters), "hits": len(hits)},
+            details=queue_view_details(filters, len(hits)),
         )
     return hits
+
+
+def queue_view_details(filters: QueueFilters, shown: int) -> dict[str, Any]:
+    """What a `vetting:queue:viewed` event records: the filters and how many hits were shown."""
+    return {"filters": _filters_dict(filters), "hits": shown}
+
+
+def _page_ids(filters: QueueFilters, visible: ColumnElement[bool] | None) -> Any:
+    """The page's hit ids in queue order. Only narrow columns are sorted: sorting whole joined rows
+    (explanations, entry records) cost 34 ms per page at 10,000 open hits on SQLite."""
+    stmt = (
+        select(Hit.id)
+        .join(Flight, Hit.flight_id == Flight.id)
+        .where(Hit.status.in_(filters.statuses))
+        .where(visible if visible is not None else true())
+        .order_by(Flight.scheduled_arrival_utc.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id)
+        .limit(filters.limit)
+    )
+    return _filtered(stmt, filters)
+
+
+# What a queue line shows (vetting.schemas.queue_item, the queue page); anything else loads on access.
+_QUEUE_TRAVELLER = (
+    Traveller.id,
+    Traveller.flight_id,
+    Traveller.surname,
+    Traveller.given_names,
+    Traveller.date_of_birth,
+    Traveller.role,
+    Traveller.nationality,
+)
+_QUEUE_ENTRY = (
+    WatchlistEntry.id,
+    WatchlistEntry.watchlist_id,
+    WatchlistEntry.source_id,
+    WatchlistEntry.primary_name,
+)
+
+
+def _load_in_order(session: Session, ids: list[int]) -> list[Hit]:
+    """The hits with their flight, traveller, entry and list, in the order of `ids`."""
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(Hit)
+        .where(Hit.id.in_(ids))
+        .options(
+            joinedload(Hit.flight),
+            joinedload(Hit.traveller).load_only(*_QUEUE_TRAVELLER),
+            joinedload(Hit.entry).load_only(*_QUEUE_ENTRY),  # not the entry's whole record (JSON)
+            joinedload(Hit.watchlist),
+        )
+    ).unique()
+    by_id = {hit.id: hit for hit in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def _filtered(stmt: Any, filters: QueueFilters) -> Any:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from paxvet.settings import Settings, get_settings
 from paxvet.web import errors
 from paxvet.web.deps import csrf_protect
-from paxvet.web.security import RateLimiter, headers_middleware
+from paxvet.web.security import RateLimiter, SecurityHeaders
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,7 +48,7 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     app.state.engine = engine
     app.state.settings = settings
     app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
-    app.middleware("http")(headers_middleware(settings))
+    app.add_middleware(SecurityHeaders, settings=settings)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (auth, account, flights, travellers, links, vetting, watchlists, quarantine, audit, admin):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from paxvet.accounts.policy import Viewer, can_view_hit, visible_hits_clause
 from paxvet.errors import NotFound
@@ -47,8 +47,10 @@ def traveller_with_hits(
     if traveller is None:
         raise NotFound(f"no traveller {traveller_id}")
     hits = session.execute(
-        select(Hit).where(Hit.traveller_id == traveller_id, visible_hits_clause(viewer))
-    ).scalars()
+        select(Hit)
+        .where(Hit.traveller_id == traveller_id, visible_hits_clause(viewer))
+        .options(joinedload(Hit.flight), joinedload(Hit.watchlist), joinedload(Hit.entry))
+    ).scalars()  # one query: hit_view and the API's queue_item then find list, entry and flight loaded
     views = [hit_view(session, hit) for hit in hits]
     views.sort(key=lambda v: (v.hit.status != "open", -SEVERITY_RANK.get(v.hit.severity, 0), -v.hit.score))
     return traveller, views

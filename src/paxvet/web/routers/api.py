@@ -99,9 +99,7 @@ def hits(
         statuses=(status,),
         limit=limit,
     )
-    items = [vetting_schemas.queue_item(h) for h in visible_queue(v, filters)]
-    v.db.commit()
-    return items
+    return [vetting_schemas.queue_item(h) for h in visible_queue(v, filters)]
 
 
 @router.get("/hits/{hit_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from paxvet.audit.service import record_event
+from paxvet.audit.service import record_view
 from paxvet.web.data import flights as data
 from paxvet.web.deps import Id, Viewer, viewer
 from paxvet.web.templating import render
@@ -39,7 +39,7 @@ def flights_page(
 def manifest_page(flight_id: Id, v: Viewer = Depends(viewer)) -> Response:
     v.require("flights:read")
     manifest = data.manifest(v.db, v.user, flight_id)
-    record_event(
+    record_view(
         v.db,
         "flight:manifest:viewed",
         actor=v.user.username,
@@ -47,5 +47,4 @@ def manifest_page(flight_id: Id, v: Viewer = Depends(viewer)) -> Response:
         subject_type="flight",
         subject_id=flight_id,
     )
-    v.db.commit()
     return render(v.request, "flights/manifest.html", {"m": manifest})

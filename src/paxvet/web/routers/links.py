@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from paxvet.audit.service import record_event
+from paxvet.audit.service import record_view
 from paxvet.links.service import travel_history
 from paxvet.web.data.links import KINDS, co_traveller_text, links_view, reason_text, window_text
 from paxvet.web.deps import Id, Viewer, viewer
@@ -25,7 +25,7 @@ Limit = Query(50, ge=1, le=200, description="At most this many linked travellers
 
 def record_links_view(v: Viewer, traveller_id: int, via: str, details: JSON) -> None:
     """Linked travellers' ids go into the event too: the page shows their names and what they share."""
-    record_event(
+    record_view(
         v.db,
         "traveller:links:viewed",
         actor=v.user.username,
@@ -34,7 +34,6 @@ def record_links_view(v: Viewer, traveller_id: int, via: str, details: JSON) -> 
         subject_id=traveller_id,
         details={"via": via, **details},
     )
-    v.db.commit()
 
 
 @router.get("/travellers/{traveller_id}/links")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from paxvet.audit.service import record_event
+from paxvet.audit.service import record_view
 from paxvet.screening.models import Hit
 from paxvet.vetting.models import DISPOSITIONS
 from paxvet.web.data.travellers import traveller_with_hits
@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 def record_traveller_view(v: Viewer, traveller_id: Id, via: str) -> None:
-    record_event(
+    record_view(
         v.db,
         "traveller:record:viewed",
         actor=v.user.username,
@@ -25,7 +25,6 @@ def record_traveller_view(v: Viewer, traveller_id: Id, via: str) -> None:
         subject_id=traveller_id,
         details={"via": via},
     )
-    v.db.commit()
 
 
 @router.get("/travellers/{traveller_id}")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from paxvet.accounts.policy import can_view_hit, hit_owner_agency, visible_hits_clause
+from paxvet.audit.service import record_view
 from paxvet.errors import NotFound
 from paxvet.screening.models import HIT_STATUSES, Hit
 from paxvet.vetting import service as vetting
@@ -21,8 +22,16 @@ PAGE = 50
 
 def visible_queue(v: Viewer, filters: vetting.QueueFilters) -> list[Hit]:
     """The vetting service's queue (its order and filters) narrowed in SQL by the one policy clause, so a
-    page is `filters.limit` hits this user may see; the look is audited by the service."""
-    return vetting.queue(v.db, filters, viewer=v.user, visible=visible_hits_clause(v.user))
+    page is `filters.limit` hits this user may see; the look is audited (committed) before it is shown."""
+    hits = vetting.queue(v.db, filters, visible=visible_hits_clause(v.user))
+    record_view(
+        v.db,
+        "vetting:queue:viewed",
+        actor=v.user.username,
+        agency=v.user.agency_code,
+        details=vetting.queue_view_details(filters, len(hits)),
+    )
+    return hits
 
 
 def visible_hit(v: Viewer, hit_id: Id) -> Hit:
@@ -54,7 +63,6 @@ def queue_page(
         limit=limit,
     )
     hits = visible_queue(v, filters)
-    v.db.commit()  # the queue view is audited by the service
     return render(
         v.request,
         "vetting/queue.html",
