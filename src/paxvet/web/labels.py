@@ -55,6 +55,12 @@ LABELS: dict[str, str] = {
     "user": N_("User"),
     "message": N_("Message"),
     "watchlist_subject": N_("Watchlist"),
+    "watchlist_version": N_("List version"),
+    "agency": N_("Agency"),
+    # where a traveller's record came from
+    "api": N_("API manifest"),
+    "pnr": N_("Booking (PNR)"),
+    "api+pnr": N_("API manifest and booking (PNR)"),
     # message statuses
     "quarantined": N_("Quarantined"),
     "unsupported": N_("Unsupported"),
@@ -89,6 +95,10 @@ LABELS: dict[str, str] = {
     "initial": N_("initial"),
     "truncated": N_("truncated"),
     "joined/split": N_("joined/split"),
+    "same number, different issuing country": N_("same number, different issuing country"),
+    "same number allowing O/0, I/1 confusions, different issuing country": N_(
+        "same number allowing O/0, I/1 confusions, different issuing country"
+    ),
     # lost/stolen document statuses, document category
     "lost": N_("reported lost"),
     "stolen": N_("reported stolen"),

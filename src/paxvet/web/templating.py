@@ -13,8 +13,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from paxvet.accounts import policy
 from paxvet.db import utcnow
-from paxvet.web.i18n import local_time, negotiate, translations, zone_name
+from paxvet.web.i18n import LANGUAGES, local_time, negotiate, translations, zone_name
 from paxvet.web.labels import finding_text, label_for
+from paxvet.web.problems import problem_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -40,6 +41,9 @@ def _language(request: Request) -> str:
     language = getattr(request.state, "language", None)
     if language:
         return str(language)
+    cookie = request.cookies.get("paxvet_lang")  # a page no route matched: the choice made before still holds
+    if cookie in LANGUAGES:
+        return str(cookie)
     return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
 
 
@@ -57,6 +61,9 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
     def when(moment: Any, airport: str | None = None) -> str:
         return local_time(moment, airport, language)
 
+    def problem(message: Any) -> str:
+        return problem_text(str(message or ""), language)
+
     values = {
         "request": request,
         "user": user,
@@ -70,6 +77,7 @@ def render(request: Request, name: str, context: dict[str, Any], status_code: in
         "zone_name": zone_name,
         "finding_text": finding_text,
         "label": label,
+        "problem": problem,
         "minutes_left": minutes_left,
         **context,
     }
