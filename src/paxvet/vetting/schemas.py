@@ -17,14 +17,21 @@ def _iso(value: datetime | None) -> str | None:
 
 def queue_item(hit: Hit, now: datetime | None = None) -> dict[str, Any]:
     """One queue line. Keys `id, flight, arrival, traveller, list, source_id, score, severity, status` are
-    a promise to integrators: add keys, never rename or remove them."""
+    a promise to integrators: add keys, never rename or remove them. For an outbound flight (leaving the
+    reporting country) `minutes_to_arrival` counts to its departure from `airport`, as `minutes_left` does
+    for every flight; `scheduled_at_airport` is that time."""
     traveller, flight = hit.traveller, hit.flight
+    left = time_left(hit, now)
     return {
         "id": hit.id,
         "flight": flight.code,
+        "direction": flight.direction,
         "airport": flight.airport,
         "arrival": _iso(flight.scheduled_arrival_utc),
-        "minutes_to_arrival": time_left(hit, now),
+        "departure": _iso(flight.scheduled_departure_utc),
+        "scheduled_at_airport": _iso(flight.scheduled_at_airport_utc),
+        "minutes_to_arrival": left,
+        "minutes_left": left,
         "traveller": {
             "id": traveller.id,
             "surname": traveller.surname,

@@ -88,7 +88,9 @@ def _page_ids(filters: QueueFilters, visible: ColumnElement[bool] | None) -> Any
         .join(Flight, Hit.flight_id == Flight.id)
         .where(Hit.status.in_(filters.statuses))
         .where(visible if visible is not None else true())
-        .order_by(Flight.scheduled_arrival_utc.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id)
+        .order_by(
+            Flight.scheduled_at_airport_utc.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id
+        )
         .limit(filters.limit)
     )
     return _filtered(stmt, filters)
@@ -162,11 +164,12 @@ def _name(viewer: object) -> str:
 
 
 def time_left(hit: Hit, now: datetime | None = None) -> float | None:
-    """Minutes until the flight lands (negative once it has landed); None when the arrival is unknown."""
-    arrival = hit.flight.scheduled_arrival_utc
-    if arrival is None:
+    """Minutes until the flight lands in the reporting country, or leaves it when outbound (negative once
+    it has); None when that time is unknown."""
+    at_airport = hit.flight.scheduled_at_airport_utc
+    if at_airport is None:
         return None
-    return round((arrival - (now or utcnow())).total_seconds() / 60, 1)
+    return round((at_airport - (now or utcnow())).total_seconds() / 60, 1)
 
 
 def get_hit(session: Session, hit_id: int) -> Hit:
