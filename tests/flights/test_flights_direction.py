@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -118,22 +117,38 @@ def test_a_pnr_push_for_an_outbound_flight_finds_the_api_flight(session: Session
     assert flight_for(session, pushed) is api
 
 
-@pytest.fixture
-def china(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("PAXVET_REPORTING_COUNTRY", "CHN")
+@pytest.mark.parametrize(
+    ("country", "sample", "expected"),
+    [
+        # China's iAPI sample of a flight leaving China over two legs (CAN -> PEK -> ICN)
+        ("CHN", ("messages", "iapi_cusres", "iapi_cn_outbound_multileg_paxlst.edi"), (OUTBOUND, "PEK")),
+        ("CHN", ("messages", "iapi_cusres", "iapi_cn_inbound_2pax_paxlst.edi"), (INBOUND, "CAN")),
+        # GTAS: IAD -> BRU read by the US is a departure; MIA -> IAD -> JFK -> CDG leaves the US at JFK
+        ("USA", ("gtas", "apis_paxlst-unedifact-d02b_entity-resolution-flight3.txt"), (OUTBOUND, "IAD")),
+        ("USA", ("gtas", "apis_paxlst-unedifact-d05b_multi-leg-itinerary.txt"), (OUTBOUND, "JFK")),
+        ("USA", ("gtas", "apis_paxlst-unedifact-d02b_ua-fra-iad_small-manifest.txt"), (INBOUND, "IAD")),
+    ],
+)
+def test_reporting_country_setting_decides_the_direction(
+    session: Session,
+    monkeypatch: pytest.MonkeyPatch,
+    country: str,
+    sample: tuple[str, ...],
+    expected: tuple[str, str],
+) -> None:
+    path = shared_path("samples", *sample)
+    monkeypatch.setenv("PAXVET_REPORTING_COUNTRY", country)
     get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
-
-
-def test_reporting_country_setting_decides_the_direction(session: Session, china: None) -> None:
-    """China's iAPI sample of a flight leaving China over two legs, read by a Chinese agency."""
-    path = shared_path("samples", "messages", "iapi_cusres", "iapi_cn_outbound_multileg_paxlst.edi")
-    receive(session, path.read_bytes(), path.name)
+    try:
+        result = receive(session, path.read_bytes(), path.name)
+    finally:
+        monkeypatch.delenv("PAXVET_REPORTING_COUNTRY")
+        get_settings.cache_clear()
+    assert {m.status for m in result.messages} == {PROCESSED}
     flight = session.scalars(select(Flight)).one()
-    assert flight.direction == OUTBOUND
-    assert flight.airport in {leg.departure_airport for leg in flight.legs}
-    assert flight.scheduled_at_airport_utc == flight.scheduled_departure_utc
+    assert (flight.direction, flight.airport) == expected
+    at_airport = flight.scheduled_departure_utc if expected[0] == OUTBOUND else flight.scheduled_arrival_utc
+    assert flight.scheduled_at_airport_utc == at_airport
 
 
 def test_cli_shows_the_direction(cli_env: Path) -> None:
