@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -74,3 +76,21 @@ def test_a_paxlst_with_repeated_elements_is_mapped_in_full(session: Session) -> 
     assert ana.bags == [{"tag": "XY200111", "count": 2}, {"tag": "XY200113", "count": 1}]
     raw = session.scalars(select(RawMessage)).one()
     assert (raw.sender, raw.interchange_ref) == ("APIS*XYA", "XY0002")  # UNB/UNG identifiers kept whole
+
+
+_TEXT = st.text(alphabet="AB :+?*'.\u00e9", max_size=6)
+_ELEMENT = st.lists(st.lists(_TEXT, min_size=1, max_size=3), min_size=1, max_size=3)  # occurrences
+
+
+def _escape(value: str) -> str:
+    return "".join("?" + c if c in ":+?*'" else c for c in value)
+
+
+@given(elements=st.lists(_ELEMENT, min_size=1, max_size=4))
+def test_escaped_elements_come_back_as_their_occurrences(elements: list[list[list[str]]]) -> None:
+    """Whatever the data (separators included, released), tokenizing the serialized segment gives back
+    every element's occurrences and components."""
+    body = "+".join("*".join(":".join(_escape(c) for c in occ) for occ in element) for element in elements)
+    (seg,) = tokenize(f"FTX+{body}'", STAR)
+    assert [seg.repetitions(i) for i in range(1, len(elements) + 1)] == elements
+    assert seg.occurrences() == [occ for element in elements for occ in element]
