@@ -28,6 +28,7 @@ ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1366, "height": 768}
+DECISION_COMMENT = "Different person: date of birth and nationality differ"
 
 
 def _free_port() -> int:
@@ -37,8 +38,8 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, base: str, seeded: Any, stop: Any) -> None:
-        self.base, self.seeded, self.stop = base, seeded, stop
+    def __init__(self, base: str, seeded: Any, stop: Any, engine: Any = None) -> None:
+        self.base, self.seeded, self.stop, self.seeded_engine = base, seeded, stop, engine
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +70,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if time.monotonic() > deadline:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", seeded, uv)
+    yield Server(f"http://127.0.0.1:{port}", seeded, uv, engine)
     uv.should_exit = True
     thread.join(timeout=10)
     engine.dispose()
@@ -156,7 +157,7 @@ def test_decide_false_positive_in_place_then_audit(officer: Officer, browser: An
     officer.shot("queue")
     page.evaluate("window.__noReload = true")
     row.get_by_label("Disposition").select_option("false_positive")
-    row.get_by_label("Comment").fill("Different person: date of birth and nationality differ")
+    row.get_by_label("Comment").fill(DECISION_COMMENT)
     row.get_by_role("button", name="Decide").click()
     page.locator(f"#hit-{seeded.mx_hit_id}.decided").wait_for()
     assert "left the queue" in page.locator(f"#hit-{seeded.mx_hit_id}").inner_text()
@@ -211,46 +212,113 @@ def test_post_without_csrf_token_is_refused(officer: Officer) -> None:
     assert forged_token.status == 403
 
 
-def test_keyboard_first_stop_is_skip_link_and_no_horizontal_scroll(officer: Officer) -> None:
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+                 .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label'))
+                 .map(e => e.name)"""
+# Text as the reader sees it, without raw data blocks (message content, audit details, codes).
+READABLE_TEXT = """() => { const b = document.body.cloneNode(true);
+                  b.querySelectorAll('pre, code, script, style').forEach(e => e.remove());
+                  document.documentElement.appendChild(b); const t = b.innerText; b.remove(); return t; }"""
+
+
+def _quarantined_message_id(server: Server) -> int:
+    from sqlalchemy import select
+
+    from paxvet.db import session_scope
+    from paxvet.ingest.models import RawMessage
+
+    with session_scope(server.seeded_engine) as s:
+        found = s.scalars(select(RawMessage.id).order_by(RawMessage.id)).first()
+    assert found is not None
+    return int(found)
+
+
+def _pages(server: Server) -> dict[str, list[str]]:
+    """The main pages, by the user whose role sees them."""
+    seeded = server.seeded
+    return {
+        "carla": [
+            "/flights",
+            "/queue",
+            f"/flights/{seeded.flight_id}",
+            f"/travellers/{seeded.traveller_id}",
+            f"/travellers/{seeded.traveller_id}/links",
+            "/watchlists",
+            f"/watchlists/{seeded.mx_list_id}",
+            "/quarantine",
+            f"/quarantine/{_quarantined_message_id(server)}",
+            "/account",
+        ],
+        "sofia": ["/audit"],
+        "root": ["/admin/users"],
+    }
+
+
+def test_keyboard_first_stop_is_skip_link_and_no_horizontal_scroll(officer: Officer, browser: Any) -> None:
     officer.go("/queue")
     officer.page.keyboard.press("Tab")
     assert officer.page.evaluate("document.activeElement.className") == "skip"
-    for path in ["/flights", "/queue", f"/travellers/{officer.server.seeded.traveller_id}"]:
+    officer.page.keyboard.press("Enter")  # the skip link moves the focus to the main content
+    assert officer.page.evaluate("document.activeElement.id") == "main"
+    for username, paths in _pages(officer.server).items():
+        tab = Officer(browser, officer.server).login(username)
+        for path in paths:
+            tab.go(path)
+            assert tab.page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], path
+            assert tab.page.evaluate(UNLABELLED) == [], path
+        tab.close()
+
+
+def test_the_decision_form_works_from_the_keyboard(officer: Officer) -> None:
+    """Tab to the decision of a hit on the traveller page, choose, type the comment, submit with Enter."""
+    page, seeded = officer.page, officer.server.seeded
+    officer.go(f"/travellers/{seeded.hostile_ids[1]}")
+    select = page.locator("form.decide select").first
+    select.focus()
+    page.keyboard.press("ArrowDown")  # the first disposition
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "comment"
+    page.keyboard.type("Checked by keyboard only")
+    page.keyboard.press("Enter")
+    page.locator(".decided-now").first.wait_for()
+
+
+def test_every_time_shown_names_its_zone(officer: Officer) -> None:
+    seeded = officer.server.seeded
+    zone = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}(:\d{2})?(?! ?(UTC|[A-Z]{3,4}|[+-]\d{2}))")
+    for path in ["/flights", "/queue", f"/flights/{seeded.flight_id}", f"/travellers/{seeded.traveller_id}"]:
         officer.go(path)
-        assert officer.page.evaluate("document.documentElement.scrollWidth") <= VIEWPORT["width"], path
-    unlabeled = officer.page.evaluate(
-        """() => [...document.querySelectorAll('input:not([type=hidden]), select')]
-                 .filter(e => !(e.labels && e.labels.length)).map(e => e.name)"""
-    )
-    assert unlabeled == []
+        text = officer.page.locator("main").inner_text()
+        assert re.search(r"\d{2}:\d{2} (CST|CDT|EST|EDT|MST|PDT|PST|UTC)", text), path
+        assert not zone.search(text), (path, zone.search(text))
 
 
 def test_spanish_interface_has_no_untranslated_text(browser: Any, server: Server) -> None:
-    from babel.messages.pofile import read_po
+    from fixtures.web.untranslated import english_left
 
-    from paxvet.web.i18n import LOCALE_DIR
-
-    with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po", "rb") as handle:
-        english = {m.id for m in read_po(handle) if isinstance(m.id, str) and m.id and m.string != m.id}
-    tab = Officer(browser, server).login("carla")
-    tab.page.get_by_label("Language").select_option("es")
-    tab.page.get_by_role("button", name="Change").click()
-    tab.page.get_by_role("heading", name="Vuelos de llegada").wait_for()
-    tab.shot("flights-es")
-    for path in [
-        "/flights",
-        "/queue",
-        f"/flights/{server.seeded.flight_id}",
-        f"/travellers/{server.seeded.traveller_id}",
-        "/watchlists",
-        "/quarantine",
-    ]:
-        tab.go(path)
-        lines = {line.strip() for line in tab.page.locator("body").inner_text().splitlines()}
-        assert sorted(line for line in lines if line in english) == [], path
-    tab.go(f"/travellers/{server.seeded.traveller_id}")
-    tab.shot("traveller-es")
-    tab.close()
+    # data, not interface text: an agency's and a list's names, user names, a comment an officer wrote
+    data = ("U.S. Customs and Border Protection", "CBP-wanted", "fraud", "root", "Root", DECISION_COMMENT)
+    left: dict[str, list[str]] = {}
+    for username, paths in _pages(server).items():
+        tab = Officer(browser, server).login(username)
+        tab.page.get_by_label("Language").select_option("es")
+        tab.page.get_by_role("button", name="Change").click()
+        tab.page.locator("html[lang=es]").wait_for()
+        if username == "carla":
+            tab.go("/flights")
+            tab.shot("flights-es")
+        for path in paths:
+            tab.go(path)
+            lines = [line.strip() for line in tab.page.evaluate(READABLE_TEXT).splitlines() if line.strip()]
+            if found := english_left(lines, data):
+                left[path] = found
+            if path.startswith("/travellers/") and path.count("/") == 2:
+                tab.shot("traveller-es")
+        tab.page.get_by_label("Idioma").select_option("en")  # the choice is kept per user: restore it
+        tab.page.get_by_role("button", name="Cambiar", exact=True).click()
+        tab.page.locator("html[lang=en]").wait_for()
+        tab.close()
+    assert left == {}, left
 
 
 def test_admin_watchlists_and_quarantine_pages(browser: Any, server: Server) -> None:
