@@ -140,7 +140,7 @@ class CandidateIndex:
                 chosen |= small & nonempty[b]
         for g in glued:
             chosen |= g
-        chosen |= self._documents(traveller)
+        chosen |= self.document_matches(traveller)
         if len(chosen) <= MAX_CANDIDATES:
             return sorted(chosen)
         # Too many: keep those sharing the rarest tokens (a shared rare surname beats a shared 'Mohammed').
@@ -148,6 +148,7 @@ class CandidateIndex:
         votes = Counter({i: sum(w for s, w in rarity if i in s) for i in chosen})
         return [i for i, _ in votes.most_common(MAX_CANDIDATES)]
 
-    def _documents(self, traveller: PersonRecord) -> set[int]:
+    def document_matches(self, traveller: PersonRecord) -> set[int]:
+        """Entries sharing a document number with the traveller."""
         keys = ["doc:" + folded_document_number(d.number) for d in traveller.documents]
         return self._token_set(keys, allow_common=True)

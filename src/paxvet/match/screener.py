@@ -1,50 +1,60 @@
-"""The Screener: build the candidate index once, then screen travellers against every entry."""
+"""The Screener: build the candidate index once, then screen travellers against every entry.
+
+Each candidate gets exactly the score `score_pair` gives it. Most are skipped before any name is aligned,
+on exact bounds only: a date of birth years away (the most the other fields add cannot make up for it),
+then the real date, gender and nationality effects against an upper bound of the name score
+(`bounds.may_reach`). Inside an entry, a name pair that cannot beat the best pair found so far is not
+aligned either, which leaves the best pair, and so the score, unchanged.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from paxvet.match.bounds import EntryShape, Term, entry_shape, may_reach, terms_of
+from paxvet.match.dates import CONFLICT, EFFECT, BirthDate, _years
+from paxvet.match.evidence import GENDER_CONFLICT, NATIONALITY_AGREES
 from paxvet.match.index import CandidateIndex
-from paxvet.match.names import UNKEYED_SIMILARITY, PreparedName
+from paxvet.match.names import NameComparison, PreparedName, compare_names, name_bound
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import (
     DEFAULT_THRESHOLD,
-    MAX_CONTEXT_BONUS,
     MatchResult,
     context_effects,
     prepared_names,
     score_prepared,
 )
 
-# One traveller name reduced to what name_bound reads: per significant token, its weight and its keys
-# (None when the token always counts as keyed, a lone initial).
-BoundTerms = tuple[tuple[float, frozenset[str] | None], ...]
+FAR_YEARS = 3  # dates of birth further apart than this are 'conflicting' (dates.relate)
+SLACK = 1e-9  # float rounding between the Screener's sums and the scorer's
+NEAR = 1e-6  # a name score this close to what it must reach is settled by aligning every pair
+BEST_DATE_EFFECT = max(EFFECT.values())
+# The most gender and nationality can add; a known, differing gender takes GENDER_CONFLICT for sure.
+BEST_FIELDS_EFFECT = NATIONALITY_AGREES
 
 
-def bound_terms(names: Sequence[PreparedName]) -> list[BoundTerms]:
-    """The distinct bound terms of a traveller's names (names with the same terms share one bound)."""
-    distinct: dict[BoundTerms, None] = {}
-    for q in names:
-        terms = tuple(
-            (t.weight, None if len(t.norm) == 1 else keys)
-            for t, keys in zip(q.tokens, q.token_keys, strict=True)
-            if not t.particle
-        )
-        distinct[terms] = None
-    return list(distinct)
+def year_span(dates: Sequence[BirthDate]) -> tuple[int, int] | None:
+    """The earliest and latest year any of the dates allows (None without a date)."""
+    if not dates:
+        return None
+    spans = [_years(d) for d in dates]
+    return min(a for a, _ in spans), max(b for _, b in spans)
 
 
-def bound_of(terms: BoundTerms, other: frozenset[str]) -> float:
-    """name_bound(q, other) from q's terms: the same sums in the same order, so exactly the same value."""
-    keyed = unkeyed = 0.0
-    for weight, keys in terms:
-        if keys is None or not keys.isdisjoint(other):
-            keyed += weight
-        else:
-            unkeyed += weight
-    if not keyed:
-        return 0.0
-    return (keyed + UNKEYED_SIMILARITY * unkeyed) / (keyed + unkeyed)
+def gender_of(value: str | None) -> str:
+    v = (value or "").strip().upper()[:1]
+    return v if v in ("M", "F") else ""
+
+
+class _Traveller:
+    """What the Screener reads of one traveller, computed once per screen."""
+
+    def __init__(self, record: PersonRecord) -> None:
+        self.record = record
+        self.names = prepared_names(record)
+        self.terms = [terms_of(q) for q in self.names]
+        self.years = year_span(record.dates_of_birth)
+        self.gender = gender_of(record.gender)
 
 
 class Screener:
@@ -60,7 +70,9 @@ class Screener:
         self.index = CandidateIndex(entries)
         self._thresholds = thresholds
         self._names = self.index.names
-        self._keys = [frozenset().union(*(n.keys for n in names)) for names in self._names]
+        # Filled as entries become candidates: (years of birth, gender, shape of all names).
+        self._facts: list[tuple[tuple[int, int] | None, str, EntryShape] | None] = [None] * len(entries)
+        self._name_shapes: dict[int, EntryShape] = {}
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -77,32 +89,102 @@ class Screener:
         """Entry indexes that reach the scorer (exposed so benchmarks can measure candidate recall)."""
         return self.index.candidates(traveller, prepared_names(traveller))
 
-    @staticmethod
-    def _may_reach(terms: list[BoundTerms], keys: frozenset[str], threshold: float) -> bool:
-        """Whether some traveller name, by its key bound plus the most dates etc. can add, reaches it."""
-        if not terms:
-            return threshold <= MAX_CONTEXT_BONUS  # no name: a bound of 0, as name_bound's max default
-        return any(bound_of(t, keys) + MAX_CONTEXT_BONUS >= threshold for t in terms)
-
     def screen(
         self, traveller: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
     ) -> list[MatchResult]:
-        """Matches scoring at least `threshold`, best first, at most `limit`."""
-        t_names = prepared_names(traveller)
-        terms = bound_terms(t_names)
+        """Matches scoring at least `threshold`, best first, at most `limit` (scores as score_pair's)."""
+        t = _Traveller(traveller)
+        documents = self.index.document_matches(traveller) if traveller.documents else set()
         results: list[MatchResult] = []
-        for i in self.index.candidates(traveller, t_names):
-            entry = self.entries[i]
-            names = self._names[i]
-            if not traveller.documents and not self._may_reach(terms, self._keys[i], threshold):
-                continue  # the names alone rule it out, whatever the dates say
-            context = context_effects(traveller, entry)
-            effects = sum(c.effect for c in context)
-            if 1.0 + effects < threshold and not traveller.documents:
-                continue  # even a perfect name could not reach the threshold
-            floor = 0.0 if traveller.documents else threshold - effects
-            result = score_prepared(t_names, traveller, names, entry, i, context, floor)
-            if result.score >= threshold:
+        for i in self.index.candidates(traveller, t.names):
+            if i in documents:  # a shared document number decides on its own: score it fully
+                result: MatchResult | None = score_prepared(
+                    t.names, traveller, self._names[i], self.entries[i], i
+                )
+            else:
+                result = self._score(t, i, threshold)
+            if result is not None and result.score >= threshold:
                 results.append(result)
         results.sort(key=lambda r: (-r.score, r.entry_index))
         return results[:limit]
+
+    def _entry_facts(self, i: int) -> tuple[tuple[int, int] | None, str, EntryShape]:
+        facts = self._facts[i]
+        if facts is None:
+            entry = self.entries[i]
+            facts = (year_span(entry.dates_of_birth), gender_of(entry.gender), entry_shape(self._names[i]))
+            self._facts[i] = facts
+        return facts
+
+    def _score(self, t: _Traveller, i: int, threshold: float) -> MatchResult | None:
+        """The pair's result as score_pair gives it, or None when it cannot reach `threshold`."""
+        years, gender, shape = self._entry_facts(i)
+        best_fields = GENDER_CONFLICT if gender and t.gender and gender != t.gender else 0.0
+        best_date = BEST_DATE_EFFECT
+        if years and t.years and max(years[0] - t.years[1], t.years[0] - years[1]) > FAR_YEARS:
+            best_date = EFFECT[CONFLICT]
+        if 1.0 + best_date + best_fields + BEST_FIELDS_EFFECT < threshold - SLACK:
+            return None  # not even a perfect name would do
+        entry = self.entries[i]
+        dob, sex, nationality = context = context_effects(t.record, entry)
+        tau = threshold - (dob.effect + sex.effect + nationality.effect)
+        if tau > 1.0 + SLACK or not any(may_reach(terms, shape, tau) for terms in t.terms):
+            return None
+        if self._best_name(t, self._names[i], tau) is None:
+            return None
+        # Scored once more by the scorer itself, so the result is score_pair's to the last bit.
+        return score_prepared(t.names, t.record, self._names[i], entry, i, context)
+
+    def _name_shape(self, name: PreparedName) -> EntryShape:
+        shape = self._name_shapes.get(id(name))  # entry names live as long as the index
+        if shape is None:
+            shape = self._name_shapes[id(name)] = entry_shape([name])
+        return shape
+
+    def _best_name(self, t: _Traveller, entry: tuple[PreparedName, ...], tau: float) -> NameComparison | None:
+        """score.best_name (no floor) when its result reaches `tau`, else None.
+
+        Pairs are visited in best_name's order with its stopping rule. A pair that cannot reach `tau` is
+        aligned only if its score could decide where best_name stops; a pair that cannot beat the best so
+        far is not aligned at all (it would not have replaced it)."""
+        pairs: list[tuple[float, int, PreparedName, tuple[Term, ...], PreparedName]] = []
+        for q, terms in zip(t.names, t.terms, strict=True):
+            for e in entry:
+                pairs.append((name_bound(q, e), len(pairs), q, terms, e))
+        pairs.sort(key=lambda p: (-p[0], p[1]))
+        found: list[tuple[int, NameComparison]] = []  # (order, comparison)
+        pending: list[tuple[int, PreparedName, PreparedName]] = []  # scored below tau, not aligned yet
+        for bound, order, q, terms, e in pairs:
+            if bound == 0.0:
+                break
+            shape = self._name_shape(e)
+            if not may_reach(terms, shape, tau):
+                pending.append((order, q, e))
+                continue
+            best = _best(found)
+            if pending and bound <= max(best.score if best else 0.0, tau) - 0.1:
+                found += _align(pending)  # best_name may stop here: it depends on their exact scores
+                best = _best(found)
+            if best is not None and bound <= best.score - 0.1:
+                break
+            if best is None or may_reach(terms, shape, best.score):
+                found.append((order, compare_names(q, e)))
+        best = _best(found)
+        if best is None or best.score < tau - NEAR:
+            return None  # every pair left unaligned scores below tau too
+        if pending and best.score < tau + NEAR:
+            best = _best(found + _align(pending))
+        return best
+
+
+def _align(pairs: list[tuple[int, PreparedName, PreparedName]]) -> list[tuple[int, NameComparison]]:
+    out = [(order, compare_names(q, e)) for order, q, e in pairs]
+    pairs.clear()
+    return out
+
+
+def _best(found: list[tuple[int, NameComparison]]) -> NameComparison | None:
+    """best_name's pick: the highest score, the earliest pair among equals."""
+    if not found:
+        return None
+    return max(found, key=lambda f: (f[1].score, -f[0]))[1]

@@ -1,0 +1,268 @@
+"""Exact upper bounds on `compare_names`, so the Screener skips most candidates before aligning names.
+
+compare_names scores an alignment as matched / (aligned + penalty), then only multiplies by factors <= 1.
+A score of at least `tau` therefore needs the sum of weight x (similarity - tau) over the links, minus tau
+x the penalty, to be >= 0; the penalty is at least TRAVELLER_EXTRA_COST x the weight of each traveller
+token left over. Relaxing the one-to-one alignment, each traveller token takes its best option on its own:
+
+- aligned with an entry token sharing a key (names.token_keys): similarity at most 1;
+- aligned with one sharing no key: at most UNKEYED_SIMILARITY (a one-edit typo);
+- glued with its neighbours into one entry token, or one token against glued entry tokens ('ALASSAD' /
+  'AL ASSAD'): at most JOINED_SIMILARITY, exactly glued GLUED_SIMILARITY (a link of several traveller
+  tokens counts for its first; the others are worth 0 in it);
+- left over: -tau x TRAVELLER_EXTRA_COST x its weight.
+
+If the best options sum to less than 0, no alignment reaches `tau`. The cheap options come first (key
+sets, lengths); a token's real relations (`compare_tokens`, `compare_joined`) are computed only while the
+sum still reaches 0. The bound is never below the real score, so skipping on it loses no hit;
+tests/match/test_match_bounds.py checks it against compare_names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from paxvet.match.lexicon import nickname_groups
+from paxvet.match.names import SUBSTITUTION_COST, TRAVELLER_EXTRA_COST, PreparedName
+from paxvet.match.text import Token
+from paxvet.match.tokens import INITIAL, NICKNAME, SIMILARITY, compare_joined, compare_tokens
+
+UNKEYED_SIMILARITY = (
+    0.85  # two tokens sharing no key differ in spelling: at best a one-edit typo (0.97 - 0.12)
+)
+JOINED_SIMILARITY = 0.9  # glued tokens that are not exactly the other token: a romanisation or a typo
+GLUED_SIMILARITY = 0.97
+INITIAL_WEIGHT = 0.5  # an initial link's weight (names._candidate_links)
+LEAVE_COST = min(TRAVELLER_EXTRA_COST, SUBSTITUTION_COST)
+SLACK = 1e-6  # float rounding (compare_names rounds its ratio): this close to tau still counts as reaching
+
+WORD, PARTICLE, LETTER = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Adjacent tokens glued together, and the lengths of the single tokens they are compared with."""
+
+    parts: tuple[Token, ...]
+    glued: str
+    initials: str
+    lengths: frozenset[int]
+
+
+def run_of(parts: tuple[Token, ...]) -> Run:
+    glued, initials = "".join(p.norm for p in parts), "".join(p.norm[0] for p in parts)
+    return Run(parts, glued, initials, frozenset(joinable_lengths(parts)))
+
+
+@dataclass(frozen=True, slots=True)
+class EntryShape:
+    """What the bound reads of an entry's names (one name, or every name of an entry at once)."""
+
+    keys: frozenset[str]
+    classes: tuple[
+        tuple[float, frozenset[str]], ...
+    ]  # (token weight, keys of tokens that heavy), heaviest first
+    canons: frozenset[str]
+    norms: frozenset[str]
+    lengths: frozenset[int]
+    glued: frozenset[str]  # adjacent tokens glued together, and their initials
+    glued_lengths: frozenset[int]  # lengths a single token compared with glued ones may have
+    tokens: tuple[Token, ...]  # distinct tokens
+    spans: tuple[Run, ...]  # runs of 2 and 3 adjacent tokens
+
+    @property
+    def heaviest(self) -> float:
+        return self.classes[0][0] if self.classes else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One traveller token as the bound reads it."""
+
+    token: Token
+    weight: float
+    kind: int
+    keys: frozenset[str]
+    heads: tuple[Run, ...]  # runs of adjacent tokens starting with this one
+    head_glued: frozenset[str]
+    head_lengths: frozenset[int]  # lengths an entry token compared with those runs may have
+    inner_lengths: frozenset[int]  # the same for runs this token is inside of, not first
+    inner_glued: frozenset[str]  # those runs glued, and their initials
+    # (similarity, link weight) against entry tokens met so far, by id (entry tokens live in the index)
+    seen: dict[int, tuple[float, float]] = field(default_factory=dict, compare=False, hash=False)
+
+
+def spans(tokens: Sequence[Token]) -> Iterable[tuple[int, tuple[Token, ...]]]:
+    """Runs of 2 and 3 adjacent tokens, as compare_names glues them."""
+    for span in (2, 3):
+        for start in range(len(tokens) - span + 1):
+            yield start, tuple(tokens[start : start + span])
+
+
+def joinable_lengths(parts: Sequence[Token]) -> set[int]:
+    """Lengths of the single tokens names._joined_links compares with the glued `parts` (besides their
+    initials, 'JC' / 'Jean Claude', looked for as such)."""
+    length = sum(len(p.norm) for p in parts)
+    return set(range(length - 2, length + 3))
+
+
+def entry_shape(names: Iterable[PreparedName]) -> EntryShape:
+    keys: set[str] = set()
+    by_weight: dict[float, set[str]] = {}
+    tokens: dict[Token, None] = {}
+    runs: list[tuple[Token, ...]] = []
+    for name in names:
+        keys.update(name.keys)
+        for t, t_keys in zip(name.tokens, name.token_keys, strict=True):
+            tokens[t] = None
+            if t_keys:
+                by_weight.setdefault(t.weight, set()).update(t_keys)
+        runs += [parts for _, parts in spans(name.tokens)]
+    classes = tuple((w, frozenset(k)) for w, k in sorted(by_weight.items(), reverse=True))
+    return EntryShape(
+        keys=frozenset(keys),
+        classes=classes,
+        canons=frozenset(t.canon for t in tokens),
+        norms=frozenset(t.norm for t in tokens),
+        lengths=frozenset(len(t.norm) for t in tokens),
+        glued=frozenset(g for parts in runs for g in ("".join(p.norm for p in parts), _initials(parts))),
+        glued_lengths=frozenset(n for parts in runs for n in joinable_lengths(parts)),
+        tokens=tuple(tokens),
+        spans=tuple(run_of(parts) for parts in dict.fromkeys(runs)),
+    )
+
+
+def _initials(parts: Sequence[Token]) -> str:
+    return "".join(p.norm[0] for p in parts)
+
+
+def terms_of(name: PreparedName) -> tuple[Term, ...]:
+    """The traveller name's tokens with what the bound needs (computed once per traveller name)."""
+    heads: list[list[tuple[Token, ...]]] = [[] for _ in name.tokens]
+    inner: list[set[int]] = [set() for _ in name.tokens]
+    inner_glued: list[set[str]] = [set() for _ in name.tokens]
+    for start, parts in spans(name.tokens):
+        heads[start].append(parts)
+        for i in range(start + 1, start + len(parts)):
+            inner[i] |= joinable_lengths(parts)
+            inner_glued[i] |= {"".join(p.norm for p in parts), _initials(parts)}
+    out = []
+    for i, (t, keys) in enumerate(zip(name.tokens, name.token_keys, strict=True)):
+        kind = PARTICLE if t.particle else LETTER if len(t.norm) == 1 else WORD
+        runs = tuple(run_of(parts) for parts in heads[i])
+        glued = frozenset(g for run in runs for g in (run.glued, run.initials))
+        lengths = frozenset(n for run in runs for n in run.lengths)
+        out.append(
+            Term(
+                t, t.weight, kind, keys, runs, glued, lengths, frozenset(inner[i]), frozenset(inner_glued[i])
+            )
+        )
+    return tuple(out)
+
+
+def _link_weight(term: Term, shape: EntryShape) -> float:
+    """The heaviest a link of this token with a token sharing its keys can weigh."""
+    for weight, keys in shape.classes:
+        if weight <= term.weight:
+            break
+        if not term.keys.isdisjoint(keys):
+            return weight
+    return term.weight
+
+
+def _glue_option(term: Term, shape: EntryShape, tau: float) -> float:
+    """The most a glued or split link can give this token, from norms and lengths alone (exactly glued
+    or initials found as such; otherwise a length that allows a near glue)."""
+    best = -1.0
+    weight = max(1.0, shape.heaviest, term.weight)
+    if not term.head_glued.isdisjoint(shape.norms) or term.token.norm in shape.glued:
+        best = weight * (GLUED_SIMILARITY - tau)
+    elif not term.head_lengths.isdisjoint(shape.lengths) or len(term.token.norm) in shape.glued_lengths:
+        best = weight * (JOINED_SIMILARITY - tau)
+    if not (term.inner_lengths.isdisjoint(shape.lengths) and term.inner_glued.isdisjoint(shape.norms)):
+        best = max(best, 0.0)
+    return best
+
+
+def _option(term: Term, shape: EntryShape, tau: float) -> tuple[float, float]:
+    """The token's best option without comparing it with any entry token, and its glued links' part."""
+    w = term.weight
+    value = -tau * LEAVE_COST * w
+    if term.kind == PARTICLE:
+        if term.token.canon in shape.canons:  # the same canon: both particles, the same weight
+            value = max(value, w * (1.0 - tau))
+        if nickname_groups(term.token.norm):  # 'Ben' may be Benjamin
+            value = max(value, max(w, shape.heaviest) * (SIMILARITY[NICKNAME] - tau))
+    elif not term.keys.isdisjoint(shape.keys):
+        value = max(value, _link_weight(term, shape) * (1.0 - tau))
+    elif term.token.canon in shape.canons:  # the same word as an entry particle ('Bin' / 彬)
+        value = max(value, max(w, shape.heaviest) * (1.0 - tau))
+    elif term.kind == WORD:
+        value = max(value, max(w, shape.heaviest) * (UNKEYED_SIMILARITY - tau))
+    if term.kind == LETTER:  # a lone letter sharing no key can still be an initial
+        value = max(value, INITIAL_WEIGHT * (SIMILARITY[INITIAL] - tau))
+    glue = _glue_option(term, shape, tau)
+    return max(value, glue), glue
+
+
+def _joined(run: Run, whole: Token) -> float:
+    """The similarity of a glued or split link (names._exact_glued first, then compare_joined)."""
+    if run.glued == whole.norm:
+        return GLUED_SIMILARITY
+    return compare_joined(run.parts, whole)[0]
+
+
+def _link(term: Term, other: Token) -> tuple[float, float]:
+    sim, how = compare_tokens(term.token, other)
+    if sim <= 0:
+        return 0.0, 0.0
+    return sim, INITIAL_WEIGHT if how == INITIAL else max(term.weight, other.weight)
+
+
+def _resolved(term: Term, shape: EntryShape, tau: float, glue: float) -> float:
+    """The token's best option from its real relations with every entry token; glued links are looked
+    at only when their cheap bound `glue` could beat the single ones."""
+    value = -tau * LEAVE_COST * term.weight
+    seen = term.seen
+    for other in shape.tokens:
+        link = seen.get(id(other))
+        if link is None:
+            link = seen[id(other)] = _link(term, other)
+        if link[0] > 0:
+            value = max(value, link[1] * (link[0] - tau))
+    if glue > value:
+        value = max(value, _resolved_glue(term, shape, tau))
+    return value
+
+
+def _resolved_glue(term: Term, shape: EntryShape, tau: float) -> float:
+    inner = not (term.inner_lengths.isdisjoint(shape.lengths) and term.inner_glued.isdisjoint(shape.norms))
+    value = 0.0 if inner else -1.0
+    for run in term.heads:
+        for other in shape.tokens:
+            if len(other.norm) in run.lengths or other.norm == run.initials:
+                value = max(value, max(1.0, other.weight) * (_joined(run, other) - tau))
+    size = len(term.token.norm)
+    for run in shape.spans:
+        if size in run.lengths or term.token.norm == run.initials:
+            value = max(value, max(1.0, term.weight) * (_joined(run, term.token) - tau))
+    return value
+
+
+def may_reach(terms: Sequence[Term], shape: EntryShape, tau: float) -> bool:
+    """False only when no alignment of this traveller name with these entry tokens scores `tau` or more."""
+    if tau <= SLACK:
+        return True
+    options = [(*_option(term, shape, tau), term) for term in terms]
+    total = sum(value for value, _, _ in options)
+    if total < -SLACK:
+        return False
+    # The real relations of the tokens sharing no key first: their options are the least certain.
+    options.sort(key=lambda option: not option[2].keys.isdisjoint(shape.keys))
+    for value, glue, term in options:
+        # both bound the token's share: the lower holds
+        total += min(value, _resolved(term, shape, tau, glue)) - value
+        if total < -SLACK:
+            return False
+    return True
