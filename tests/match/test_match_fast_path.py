@@ -62,7 +62,7 @@ def plain_screen(screener: Screener, traveller: PersonRecord, threshold: float) 
 
 
 @SETTINGS
-@given(people, st.sampled_from([DEFAULT_THRESHOLD, 0.6, 0.7, 0.9]))
+@given(people, st.sampled_from([DEFAULT_THRESHOLD, 0.0, 0.05, 0.6, 0.7, 0.9]))
 def test_screen_equals_full_scoring(traveller: PersonRecord, threshold: float) -> None:
     fast = SCREENER.screen(traveller, threshold, limit=len(FIXTURE))
     assert [(r.entry_index, r.score) for r in fast] == plain_screen(SCREENER, traveller, threshold)

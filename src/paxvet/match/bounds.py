@@ -64,6 +64,7 @@ class EntryShape:
         tuple[float, frozenset[str]], ...
     ]  # (token weight, keys of tokens that heavy), heaviest first
     canons: frozenset[str]
+    word_canons: frozenset[str]  # canons of the tokens that are not particles
     norms: frozenset[str]
     lengths: frozenset[int]
     glued: frozenset[str]  # adjacent tokens glued together, and their initials
@@ -124,6 +125,7 @@ def entry_shape(names: Iterable[PreparedName]) -> EntryShape:
         keys=frozenset(keys),
         classes=classes,
         canons=frozenset(t.canon for t in tokens),
+        word_canons=frozenset(t.canon for t in tokens if not t.particle),
         norms=frozenset(t.norm for t in tokens),
         lengths=frozenset(len(t.norm) for t in tokens),
         glued=frozenset(g for parts in runs for g in ("".join(p.norm for p in parts), _initials(parts))),
@@ -190,7 +192,9 @@ def _option(term: Term, shape: EntryShape, tau: float) -> tuple[float, float]:
     w = term.weight
     value = -tau * LEAVE_COST * w
     if term.kind == PARTICLE:
-        if term.token.canon in shape.canons:  # the same canon: both particles, the same weight
+        if term.token.canon in shape.word_canons:  # 'Ben' / 彬 (bin): a word on the other side
+            value = max(value, max(w, shape.heaviest) * (1.0 - tau))
+        elif term.token.canon in shape.canons:  # the same canon: both particles, the same weight
             value = max(value, w * (1.0 - tau))
         if nickname_groups(term.token.norm):  # 'Ben' may be Benjamin
             value = max(value, max(w, shape.heaviest) * (SIMILARITY[NICKNAME] - tau))

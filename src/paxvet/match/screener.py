@@ -97,7 +97,7 @@ class Screener:
         documents = self.index.document_matches(traveller) if traveller.documents else set()
         results: list[MatchResult] = []
         for i in self.index.candidates(traveller, t.names):
-            if i in documents:  # a shared document number decides on its own: score it fully
+            if i in documents or threshold <= 0.0:  # a shared document decides alone; at 0 all count
                 result: MatchResult | None = score_prepared(
                     t.names, traveller, self._names[i], self.entries[i], i
                 )
@@ -128,6 +128,8 @@ class Screener:
         entry = self.entries[i]
         dob, sex, nationality = context = context_effects(t.record, entry)
         tau = threshold - (dob.effect + sex.effect + nationality.effect)
+        if tau <= SLACK:  # the dates etc. reach the threshold on their own: every pair is a result
+            return score_prepared(t.names, t.record, self._names[i], entry, i, context)
         if tau > 1.0 + SLACK or not any(may_reach(terms, shape, tau) for terms in t.terms):
             return None
         if self._best_name(t, self._names[i], tau) is None:
