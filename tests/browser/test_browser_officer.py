@@ -131,7 +131,7 @@ def officer(browser: Any, server: Server) -> Iterator[Officer]:
 
 def test_flights_manifest_traveller_explanation(officer: Officer) -> None:
     page, seeded = officer.page, officer.server.seeded
-    assert page.get_by_role("heading", name="Arriving flights").is_visible()
+    assert page.get_by_role("heading", name="Flights", exact=True).is_visible()
     assert page.get_by_role("link", name="AM645").is_visible()
     assert page.locator("text=CST").first.is_visible()
     officer.shot("flights")

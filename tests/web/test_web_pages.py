@@ -36,6 +36,39 @@ def test_flights_page_lists_arrivals_with_open_hits_by_severity(web: Web) -> Non
     assert "AM645" not in web.client.get("/flights?airport=CUN").text
 
 
+def test_flights_page_lists_departures_by_their_departure_time(web: Web) -> None:
+    from datetime import timedelta
+
+    from paxvet.flights.models import Flight
+
+    leaving = utcnow() + timedelta(hours=2)
+    with session_scope(web.engine) as s:
+        s.add(
+            Flight(
+                carrier="AM",
+                number="58",
+                airport="MEX",
+                flight_date=leaving.date(),
+                origin="MEX",
+                destination="MAD",
+                direction="outbound",
+                status="open",
+                scheduled_departure_utc=leaving,
+                scheduled_arrival_utc=leaving + timedelta(hours=11),
+            )
+        )
+    web.login("ana")
+    page = web.client.get("/flights?hours_ahead=4")
+    assert page.status_code == 200
+    row = re.search(r"<tr>\s*<td><a href=\"/flights/\d+\">AM58</a>.*?</tr>", page.text, re.S)
+    assert row is not None, "the departure is listed"
+    assert "MEX → MAD" in row[0] and "departing" in row[0]
+    assert re.search(r"[12] h \d\d min", row[0])  # time left until the departure, not the arrival in Madrid
+    listed = web.client.get("/api/v1/flights?hours_ahead=4").json()
+    mine = [f for f in (listed if isinstance(listed, list) else listed["flights"]) if f["code"] == "AM58"]
+    assert mine and mine[0]["direction"] == "outbound" and 60 <= mine[0]["minutes_left"] <= 120
+
+
 def test_manifest_flags_travellers_with_hits(web: Web) -> None:
     web.login("ana")
     page = web.client.get(f"/flights/{web.seeded.flight_id}")

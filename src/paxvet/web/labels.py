@@ -12,6 +12,9 @@ LABELS: dict[str, str] = {
     "analyst": N_("Analyst"),
     "supervisor": N_("Supervisor"),
     "administrator": N_("Administrator"),
+    # flight directions, seen from the reporting country
+    "inbound": N_("arriving"),
+    "outbound": N_("departing"),
     # traveller roles
     "passenger": N_("Passenger"),
     "crew": N_("Crew"),

@@ -1,4 +1,5 @@
-"""Arrivals in a time window and a flight's manifest, with open hits the viewer may see."""
+"""Flights in a time window (arriving in the reporting country or leaving it) and a flight's manifest, with
+open hits the viewer may see."""
 
 from __future__ import annotations
 
@@ -25,8 +26,12 @@ class FlightRow:
 
     @property
     def minutes_to_arrival(self) -> int | None:
-        arrival = self.flight.scheduled_arrival_utc
-        return None if arrival is None else int((arrival - utcnow()).total_seconds() // 60)
+        return _minutes_until(self.flight.scheduled_arrival_utc)
+
+    @property
+    def minutes_left(self) -> int | None:
+        """Until the scheduled time at the reporting country's airport (arrival in, departure out)."""
+        return _minutes_until(self.flight.scheduled_at_airport_utc)
 
     def to_dict(self) -> dict[str, object]:
         f = self.flight
@@ -36,8 +41,11 @@ class FlightRow:
             "airport": f.airport,
             "origin": f.origin,
             "flight_date": f.flight_date.isoformat(),
-            "scheduled_arrival_utc": f.scheduled_arrival_utc.isoformat() if f.scheduled_arrival_utc else None,
+            "direction": f.direction,
+            "scheduled_departure_utc": _iso(f.scheduled_departure_utc),
+            "scheduled_arrival_utc": _iso(f.scheduled_arrival_utc),
             "minutes_to_arrival": self.minutes_to_arrival,
+            "minutes_left": self.minutes_left,
             "travellers": self.travellers,
             "open_hits": self.open_hits,
         }
@@ -55,19 +63,24 @@ def arrivals(
     if not (0 <= hours_behind <= 24 * 14 and 0 <= hours_ahead <= 24 * 14):
         raise InvalidInput("the time window must be within 14 days either side", [])
     now = now or utcnow()
-    stmt = select(Flight).where(
-        Flight.direction == "inbound",
-        Flight.scheduled_arrival_utc >= now - timedelta(hours=hours_behind),
-        Flight.scheduled_arrival_utc <= now + timedelta(hours=hours_ahead),
-    )
+    start, end = now - timedelta(hours=hours_behind), now + timedelta(hours=hours_ahead)
+    stmt = select(Flight).where(Flight.at_airport_between(start, end))
     if airport:
         stmt = stmt.where(Flight.airport == airport.strip().upper()[:3])
-    flights = list(session.execute(stmt.order_by(Flight.scheduled_arrival_utc).limit(500)).scalars())
+    flights = list(session.execute(stmt.order_by(Flight.scheduled_at_airport_utc).limit(500)).scalars())
     if not flights:
         return []
     ids = [f.id for f in flights]
     people, hits = _traveller_counts(session, ids), _hit_counts(session, viewer, ids)
     return [FlightRow(f, people.get(f.id, 0), hits.get(f.id, {})) for f in flights]
+
+
+def _minutes_until(moment: datetime | None) -> int | None:
+    return None if moment is None else int((moment - utcnow()).total_seconds() // 60)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def _traveller_counts(session: Session, flight_ids: list[int]) -> dict[int, int]:
