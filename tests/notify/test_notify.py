@@ -245,6 +245,20 @@ def test_a_misconfigured_notifier_does_not_stop_screening(
         get_settings.cache_clear()
 
 
+def test_an_outbound_flight_is_announced_by_its_departure(session: Session) -> None:
+    from paxvet.notify.service import notification_for
+
+    hit = urgent_hits(session)["soon"]
+    flight = hit.flight
+    flight.direction, flight.origin, flight.destination = "outbound", "MEX", "MAD"
+    assert flight.scheduled_departure_utc is not None
+    english, spanish = notification_for(hit, "en"), notification_for(hit, "es")
+    departure = flight.scheduled_departure_utc.isoformat()
+    assert english.arrival == departure
+    assert f"departing MEX at {departure}" in english.body and "arriving" not in english.body
+    assert f"con salida de MEX el {departure}" in spanish.body
+
+
 def test_every_notification_text_has_a_spanish_translation() -> None:
     from babel.messages.extract import extract_from_dir
 

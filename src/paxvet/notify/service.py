@@ -96,7 +96,8 @@ def notification_for(hit: Hit, language: str | None = None) -> Notification:
     """Subject and body in `language` (default `settings.notify_language`); always "for review"."""
     _ = catalogue(language or get_settings().notify_language).gettext
     traveller, flight = hit.traveller, hit.flight
-    arrival = flight.scheduled_arrival_utc.isoformat() if flight.scheduled_arrival_utc else None
+    at_airport = flight.scheduled_at_airport_utc  # the arrival here, or the departure from here
+    arrival = at_airport.isoformat() if at_airport else None
     listed = hit.entry.primary_name if hit.entry is not None else _(WORDS.get(hit.kind, hit.kind))
     list_name = hit.watchlist.name if hit.watchlist is not None else None
     values = {
@@ -119,7 +120,9 @@ def notification_for(hit: Hit, language: str | None = None) -> Notification:
     lines = [
         _("An automated screening hit awaits an officer's review. It is NOT a confirmed finding."),
         "",
-        _("Flight: %(flight)s arriving %(airport)s at %(arrival)s (UTC)"),
+        _("Flight: %(flight)s departing %(airport)s at %(arrival)s (UTC)")
+        if flight.direction == "outbound"
+        else _("Flight: %(flight)s arriving %(airport)s at %(arrival)s (UTC)"),
         _("Traveller: %(name)s (%(role)s), born %(born)s"),
         match,
         _("Score: %(score)s, severity: %(severity)s, category: %(category)s"),
