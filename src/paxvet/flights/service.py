@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import case, delete, insert, select, update
+from sqlalchemy import Table, case, delete, select, update
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
 from paxvet.documents.numbers import normalize_document_number
+from paxvet.flights.bulk import insert_rows
 from paxvet.flights.direction import BorderSide, border_side
 from paxvet.flights.models import Flight, FlightLeg, TravelDocument, Traveller
 from paxvet.ingest.airports import local_to_utc
@@ -190,7 +191,7 @@ def _close_out(session: Session, flight: Flight, manifest: Manifest, result: App
 
 
 def _traveller_row(
-    t: TravellerData, key: str, flight_id: int, message_id: int | None, status: str
+    t: TravellerData, key: str, flight_id: int, message_id: int | None, status: str, now: datetime
 ) -> dict[str, Any]:
     bags = t.bags or None
     extra = t.extra or None
@@ -217,7 +218,7 @@ def _traveller_row(
         "extra": extra,
         "source": "api",
         "last_message_id": message_id,
-        "updated_at": utcnow(),
+        "updated_at": now,
     }
 
 
@@ -238,6 +239,7 @@ def _upsert_travellers(
     new_people: list[TravellerData] = []
     updates: dict[int, tuple[dict[str, Any], TravellerData]] = {}
     seen: set[str] = set()
+    now = utcnow()  # one time for the whole message (its rows are written in one transaction)
     for t in manifest.travellers:
         key = identity_key(t)
         found = by_ref.get((t.role, t.passenger_ref)) if t.passenger_ref else None
@@ -246,7 +248,7 @@ def _upsert_travellers(
             result.warn(f"{t.surname} {t.given_names} listed twice in this message", t.segment)
             key = f"{key}#{t.segment}"[:200]
         seen.add(key)
-        row = _traveller_row(t, key, flight.id, message_id, status)
+        row = _traveller_row(t, key, flight.id, message_id, status, now)
         if found is not None:
             row.pop("identity_key")
             row["id"] = found
@@ -274,9 +276,9 @@ def _merged_source(before: str) -> str:
 
 
 def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, Any]]) -> list[int]:
-    """Plain executemany (the driver's fast path; INSERT ... RETURNING row batches measured 3x slower on
-    SQLite), then one SELECT for the new ids by their unique (flight, identity key)."""
-    session.execute(insert(Traveller.__table__), rows)  # type: ignore[arg-type]
+    """Plain executemany (the driver's fast path, see paxvet.flights.bulk; INSERT ... RETURNING row batches
+    measured 3x slower on SQLite), then one SELECT for the new ids by their unique (flight, identity key)."""
+    insert_rows(session, cast(Table, Traveller.__table__), rows)
     keys = [row["identity_key"] for row in rows]
     found: dict[str, int] = {}
     for start in range(0, len(keys), 900):  # stay under every backend's bound-parameter limit
@@ -294,8 +296,7 @@ def _insert_documents(session: Session, people: list[tuple[int, TravellerData]],
     for traveller_id, t in people:
         for d in t.documents:
             rows.append(_document_row(traveller_id, d, t, arrival, check))
-    if rows:
-        session.execute(insert(TravelDocument.__table__), rows)  # type: ignore[arg-type]
+    insert_rows(session, cast(Table, TravelDocument.__table__), rows)
 
 
 def _document_row(

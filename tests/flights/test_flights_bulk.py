@@ -1,0 +1,116 @@
+"""The manifest upsert's bulk insert stores exactly what SQLAlchemy's Core executemany stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any, cast
+
+from sqlalchemy import Table, insert, select, text
+from sqlalchemy.orm import Session
+
+from paxvet.flights.bulk import insert_rows
+from paxvet.flights.models import Flight, TravelDocument, Traveller
+
+TRAVELLERS = cast(Table, Traveller.__table__)
+DOCUMENTS = cast(Table, TravelDocument.__table__)
+WHEN = datetime(2026, 7, 1, 9, 30, 15, 120000, tzinfo=UTC)
+
+
+def _traveller(flight_id: int, n: int, **changes: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "flight_id": flight_id,
+        "identity_key": f"p|PEREZ|ANA{n}|1990-01-02",
+        "role": "passenger",
+        "surname": "PÉREZ O'BRIEN",
+        "given_names": f"ANA {n}",
+        "gender": "F",
+        "date_of_birth": date(1990, 1, 2),
+        "date_of_birth_raw": "900102",
+        "nationality": "MEX",
+        "residence_country": None,
+        "birthplace": None,
+        "address": {"street": "REFORMA 1", "city": "MEXICO"},
+        "embarkation": "MAD",
+        "debarkation": "MEX",
+        "in_transit": n % 2 == 0,
+        "boarding_status": "reported",
+        "reservation_ref": "Q1234",
+        "passenger_ref": None,
+        "bags": [{"count": 1}],
+        "extra": None,
+        "source": "api",
+        "last_message_id": None,
+        "updated_at": WHEN,
+        "created_at": WHEN,
+    }
+    return {**row, **changes}
+
+
+def _stored(session: Session, table: Table, prefix: str) -> list[tuple[Any, ...]]:
+    """Every column as the database holds it (JSON as text, dates as stored), of the rows with this prefix."""
+    names = [c.name for c in table.columns if c.name not in ("id", "traveller_id", "flight_id")]
+    cols = ", ".join(f"CAST({n} AS TEXT)" for n in names)
+    key = "identity_key" if table is TRAVELLERS else "number"
+    query = text(f"SELECT {cols} FROM {table.name} WHERE {key} LIKE :p ORDER BY id")
+    return [tuple(r) for r in session.execute(query, {"p": prefix + "%"})]
+
+
+def _flight(session: Session) -> int:
+    flight = Flight(
+        carrier="XY", number="100", airport="MEX", flight_date=date(2026, 7, 1), direction="inbound"
+    )
+    session.add(flight)
+    session.flush()
+    return flight.id
+
+
+def test_bulk_travellers_are_stored_as_sqlalchemy_stores_them(session: Session) -> None:
+    flight_id = _flight(session)
+    east = timezone(timedelta(hours=5))
+    rows = [
+        _traveller(flight_id, 1),
+        _traveller(flight_id, 2, date_of_birth=None, address=None, bags=None, extra={"seat": "1A"}),
+        _traveller(flight_id, 3, updated_at=WHEN.astimezone(east), created_at=WHEN + timedelta(seconds=1)),
+        _traveller(flight_id, 4, surname="", given_names="", date_of_birth=date(1990, 1, 2)),
+    ]
+    core = [{**r, "identity_key": "core|" + r["identity_key"]} for r in rows]
+    bulk = [{**r, "identity_key": "bulk|" + r["identity_key"]} for r in rows]
+    session.execute(insert(TRAVELLERS), core)
+    insert_rows(session, TRAVELLERS, bulk)
+    assert len(_stored(session, TRAVELLERS, "bulk|")) == 4
+    assert [r[1:] for r in _stored(session, TRAVELLERS, "bulk|")] == [
+        r[1:] for r in _stored(session, TRAVELLERS, "core|")
+    ]
+    loaded = session.scalars(select(Traveller).where(Traveller.identity_key.like("bulk|%"))).all()
+    assert [t.updated_at for t in loaded][2] == WHEN and loaded[1].extra == {"seat": "1A"}
+    assert loaded[0].address == {"street": "REFORMA 1", "city": "MEXICO"} and loaded[1].address is None
+
+
+def test_bulk_documents_are_stored_as_sqlalchemy_stores_them(session: Session) -> None:
+    flight_id = _flight(session)
+    insert_rows(session, TRAVELLERS, [_traveller(flight_id, 1)])
+    traveller_id = session.scalars(select(Traveller.id)).one()
+    rows = [
+        {
+            "traveller_id": traveller_id,
+            "doc_type": kind,
+            "number": f"{n}G123",
+            "number_normalized": "G123",
+            "issuing_country": "MEX",
+            "expiry": date(2030, 1, 1) if n else None,
+            "issued": None,
+            "mrz": None,
+            "findings": [] if n else [{"code": "expired", "message": "expired"}],
+        }
+        for n, kind in enumerate(["P", "V", None])
+    ]
+    session.execute(insert(DOCUMENTS), [{**r, "number": "core" + r["number"]} for r in rows])
+    insert_rows(session, DOCUMENTS, [{**r, "number": "bulk" + r["number"]} for r in rows])
+    core, bulk = _stored(session, DOCUMENTS, "core"), _stored(session, DOCUMENTS, "bulk")
+    assert len(bulk) == 3
+    assert [r[:1] + r[2:] for r in bulk] == [r[:1] + r[2:] for r in core]
+
+
+def test_no_rows_is_no_statement(session: Session) -> None:
+    insert_rows(session, DOCUMENTS, [])
+    assert session.scalars(select(TravelDocument)).all() == []
