@@ -2,7 +2,8 @@
 quarantine whatever fails, with every problem located. Replay re-runs stored (or corrected) bytes.
 
 Transactions: `receive` commits the raw file, then the raw messages, then each message's mapping in its own
-transaction, so that whatever happens later the bytes received are kept.
+transaction, so that whatever happens later the bytes received are kept. A message's mapping and its
+status commit together (a savepoint undoes a rejected mapping inside that transaction).
 """
 
 from __future__ import annotations
@@ -241,6 +242,7 @@ def _run_handler(
     session: Session, raw: RawMessage, payload: Any, handler: Callable[..., HandlerOutcome]
 ) -> tuple[str, HandlerOutcome]:
     outcome = HandlerOutcome()
+    _begin_sqlite(session)
     try:
         with session.begin_nested():
             outcome = handler(session, payload, raw)
@@ -254,6 +256,17 @@ def _run_handler(
         outcome.diagnostics.append(Diagnostic("error", text, raw.source, raw.interchange_ref, ref))
         return QUARANTINED, outcome
     return PROCESSED, outcome
+
+
+def _begin_sqlite(session: Session) -> None:
+    """pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT after the duplicate
+    check's SELECT would be a transaction of its own and its RELEASE a COMMIT: the mapping would be committed
+    apart from (and before) the message's status. Open the message's transaction first."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    if not getattr(connection.connection.dbapi_connection, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN")
 
 
 # ---------------------------------------------------------------------------------------------------------
