@@ -1,9 +1,11 @@
 """Apply a PAXLST manifest to the flight tables: find or create the flight, upsert its travellers.
 
-Bulk statements only (no per-traveller query): one SELECT for the flight, one for its travellers, one
-INSERT ... RETURNING for new travellers, one UPDATE executemany for known ones, one DELETE and one INSERT
-for their documents. A later push for the same flight updates the same traveller rows (matched on the
-unique passenger reference RFF ABO, else on Traveller.identity_key), so nobody is listed twice.
+Core statements only (no ORM unit of work, no per-traveller query): one SELECT for the flight and one
+INSERT or UPDATE of it, its legs read and rewritten only when they changed, one SELECT for the flight's
+known travellers (none for a new flight), one executemany INSERT for new travellers and one for their
+documents, one executemany UPDATE for known travellers and one DELETE of their old documents. A later push
+for the same flight updates the same traveller rows (matched on the unique passenger reference RFF ABO,
+else on Traveller.identity_key), so nobody is listed twice.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, select, update
+from sqlalchemy import Table, case, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key as orm_identity_key
 
 from paxvet.db import utcnow
 from paxvet.documents.numbers import normalize_document_number
@@ -33,7 +37,7 @@ CLOSE_OUT = {"CLOB": "boarded", "CLNB": "not_boarded", "XR": "cancelled", "RP": 
 
 @dataclass
 class ApplyResult:
-    flight: Flight | None = None
+    flight: FlightRef | None = None
     traveller_ids: list[int] = field(default_factory=list)
     created: int = 0
     updated: int = 0
@@ -68,6 +72,22 @@ def flight_key(manifest: Manifest, country: str | None = None) -> BorderSide | N
     return border_side(manifest.legs, country or get_settings().reporting_country.upper(), marked)
 
 
+@dataclass(frozen=True)
+class FlightRef:
+    """The flight a manifest was applied to: its id and key (the handler names it in its summary)."""
+
+    id: int
+    carrier: str
+    number: str
+    airport: str
+    flight_date: date
+    direction: str
+
+    @property
+    def code(self) -> str:
+        return f"{self.carrier}{self.number}"
+
+
 def apply_manifest(
     session: Session, manifest: Manifest, message_id: int | None = None, country: str | None = None
 ) -> ApplyResult:
@@ -76,17 +96,17 @@ def apply_manifest(
     if side is None:
         result.error("cannot identify the flight: no arrival airport or scheduled date in TDT/LOC/DTM")
         return result
-    leg = cast(Leg, side.leg)
-    flight = find_or_create_flight(session, leg.carrier, leg.number, side)
+    session.flush()  # the Core statements below must see whatever the session still holds
+    connection = session.connection()
+    flight, created = _store_flight(connection, manifest, cast(Leg, side.leg), side, result)
+    _expire_cached_flight(session, flight.id)
     result.flight = flight
-    _update_flight(flight, manifest, leg, result)
-    session.flush()
     if manifest.subtype in ("CLOB", "CLNB") or (
         manifest.travellers and all(t.party == "ZZZ" for t in manifest.travellers)
     ):
         _close_out(session, flight, manifest, result)
     else:
-        _upsert_travellers(session, flight, manifest, message_id, result)
+        _upsert_travellers(session, flight, manifest, message_id, result, created)
     return result
 
 
@@ -116,12 +136,61 @@ def find_or_create_flight(session: Session, carrier: str, number: str, side: Bor
     return flight
 
 
-def _update_flight(flight: Flight, manifest: Manifest, leg: Leg, result: ApplyResult) -> None:
+_FLIGHTS = cast(Table, Flight.__table__)
+_LEGS = cast(Table, FlightLeg.__table__)
+_TRAVELLERS = cast(Table, Traveller.__table__)
+_DOCUMENTS = cast(Table, TravelDocument.__table__)
+_LEG_COLUMNS = (
+    "sequence",
+    "departure_airport",
+    "arrival_airport",
+    "departure_local",
+    "departure_utc",
+    "arrival_local",
+    "arrival_utc",
+)
+
+
+def _store_flight(
+    connection: Connection, manifest: Manifest, leg: Leg, side: BorderSide, result: ApplyResult
+) -> tuple[FlightRef, bool]:
+    """Find the flight by its key and UPDATE it, or INSERT it; then its legs. (flight, created)."""
+    key: dict[str, Any] = {
+        "carrier": leg.carrier[:3],
+        "number": leg.number[:8],
+        "airport": side.airport[:3],
+        "flight_date": side.local.date(),
+        "direction": side.direction,
+    }
+    found = connection.execute(
+        select(_FLIGHTS.c.id).where(*(_FLIGHTS.c[name] == value for name, value in key.items()))
+    ).scalar()
+    values = _flight_values(manifest, leg, result)
+    if found is None:
+        values = {"status": "open", **key, **values, "created_at": values["updated_at"]}
+        inserted = connection.execute(insert(_FLIGHTS).values(values)).inserted_primary_key
+        if inserted is None:  # every backend paxvet runs on reports it
+            raise RuntimeError("the database did not report the new flight's id")
+        flight_id = int(inserted[0])
+    else:
+        flight_id = int(found)
+        connection.execute(update(_FLIGHTS).where(_FLIGHTS.c.id == flight_id).values(values))
+    _store_legs(connection, flight_id, manifest.legs, found is None)
+    return FlightRef(id=flight_id, **key), found is None
+
+
+def _flight_values(manifest: Manifest, leg: Leg, result: ApplyResult) -> dict[str, Any]:
+    """The flight's columns this manifest sets (a column it says nothing about keeps its value)."""
     legs = manifest.legs
-    flight.origin = legs[0].departure_airport or flight.origin
-    flight.destination = legs[-1].arrival_airport or flight.destination
-    flight.scheduled_departure_utc = local_to_utc(leg.departure_local, leg.departure_airport)
-    flight.scheduled_arrival_utc = local_to_utc(leg.arrival_local, leg.arrival_airport)
+    values: dict[str, Any] = {
+        "scheduled_departure_utc": local_to_utc(leg.departure_local, leg.departure_airport),
+        "scheduled_arrival_utc": local_to_utc(leg.arrival_local, leg.arrival_airport),
+        "updated_at": utcnow(),
+    }
+    if legs[0].departure_airport:
+        values["origin"] = legs[0].departure_airport
+    if legs[-1].arrival_airport:
+        values["destination"] = legs[-1].arrival_airport
     for when, where in (
         (leg.departure_local, leg.departure_airport),
         (leg.arrival_local, leg.arrival_airport),
@@ -129,36 +198,63 @@ def _update_flight(flight: Flight, manifest: Manifest, leg: Leg, result: ApplyRe
         if when is not None and local_to_utc(when, where) is None:
             result.warn(f"no time zone known for airport {where!r}: UTC time left empty")
     if manifest.reporting_party:
-        flight.reporting_party = manifest.reporting_party
+        values["reporting_party"] = manifest.reporting_party
     if manifest.subtype == "XF":
-        flight.status = "cancelled"
+        values["status"] = "cancelled"
     elif manifest.subtype in ("CLOB", "CLNB", "CL"):
-        flight.status = "closed"
+        values["status"] = "closed"
     if manifest.role == "crew" and manifest.declared_crew is not None:
-        flight.expected_crew = manifest.declared_crew
+        values["expected_crew"] = manifest.declared_crew
     elif manifest.declared_passengers is not None:
-        flight.expected_passengers = manifest.declared_passengers
-    new_legs = [_leg_row(item) for item in legs]
-    if [(x.departure_airport, x.arrival_airport) for x in new_legs] != [
-        (x.departure_airport, x.arrival_airport) for x in flight.legs
-    ] or any(x.arrival_local is not None for x in new_legs):
-        flight.legs = new_legs
-    flight.updated_at = utcnow()
+        values["expected_passengers"] = manifest.declared_passengers
+    return values
 
 
-def _leg_row(leg: Leg) -> FlightLeg:
-    return FlightLeg(
-        sequence=leg.sequence,
-        departure_airport=leg.departure_airport,
-        arrival_airport=leg.arrival_airport,
-        departure_local=leg.departure_local,
-        departure_utc=local_to_utc(leg.departure_local, leg.departure_airport),
-        arrival_local=leg.arrival_local,
-        arrival_utc=local_to_utc(leg.arrival_local, leg.arrival_airport),
-    )
+def _store_legs(connection: Connection, flight_id: int, legs: list[Leg], new: bool) -> None:
+    """Replace the flight's legs by the manifest's, unless they are the same airports and the manifest
+    gives no arrival time (a push without times keeps the stored ones), or they are equal already."""
+    rows = [_leg_row(item) for item in legs]
+    if not new:
+        stored = [
+            tuple(r)
+            for r in connection.execute(
+                select(*(_LEGS.c[name] for name in _LEG_COLUMNS))
+                .where(_LEGS.c.flight_id == flight_id)
+                .order_by(_LEGS.c.sequence, _LEGS.c.id)
+            )
+        ]
+        airports = [(r["departure_airport"], r["arrival_airport"]) for r in rows]
+        if airports == [(r[1], r[2]) for r in stored] and all(r["arrival_local"] is None for r in rows):
+            return
+        if [tuple(r[name] for name in _LEG_COLUMNS) for r in rows] == stored:
+            return
+        if stored:
+            connection.execute(delete(_LEGS).where(_LEGS.c.flight_id == flight_id))
+    if rows:
+        connection.execute(insert(_LEGS), [{"flight_id": flight_id, **row} for row in rows])
 
 
-def _close_out(session: Session, flight: Flight, manifest: Manifest, result: ApplyResult) -> None:
+def _leg_row(leg: Leg) -> dict[str, Any]:
+    return {
+        "sequence": leg.sequence,
+        "departure_airport": leg.departure_airport,
+        "arrival_airport": leg.arrival_airport,
+        "departure_local": leg.departure_local,
+        "departure_utc": local_to_utc(leg.departure_local, leg.departure_airport),
+        "arrival_local": leg.arrival_local,
+        "arrival_utc": local_to_utc(leg.arrival_local, leg.arrival_airport),
+    }
+
+
+def _expire_cached_flight(session: Session, flight_id: int) -> None:
+    """A Flight this session already holds (a PNR push in the same session) is re-read on next use:
+    the statements above changed its row and perhaps its legs behind the ORM's back."""
+    cached = session.identity_map.get(orm_identity_key(Flight, flight_id))
+    if cached is not None:
+        session.expire(cached)
+
+
+def _close_out(session: Session, flight: FlightRef, manifest: Manifest, result: ApplyResult) -> None:
     """CLOB/CLNB: each listed passenger (NAD+ZZZ with RFF ABO/AVF) is marked boarded / not boarded."""
     status = CLOSE_OUT.get(manifest.subtype, "boarded")
     rows = session.execute(
@@ -223,13 +319,14 @@ def _traveller_row(
 
 
 def _upsert_travellers(
-    session: Session, flight: Flight, manifest: Manifest, message_id: int | None, result: ApplyResult
+    session: Session,
+    flight: FlightRef,
+    manifest: Manifest,
+    message_id: int | None,
+    result: ApplyResult,
+    new_flight: bool = False,
 ) -> None:
-    existing = session.execute(
-        select(
-            Traveller.id, Traveller.identity_key, Traveller.passenger_ref, Traveller.role, Traveller.source
-        ).where(Traveller.flight_id == flight.id)
-    ).all()
+    existing = [] if new_flight else _known_travellers(session.connection(), flight.id)
     by_key = {r.identity_key: r.id for r in existing}
     sources = {r.id: r.source for r in existing}
     result.pnr_only = "pnr" in sources.values()
@@ -265,7 +362,7 @@ def _upsert_travellers(
         session.execute(update(Traveller), [row for row, _ in updates.values()])
         session.execute(delete(TravelDocument).where(TravelDocument.traveller_id.in_(list(updates))))
     people = list(zip(new_ids, new_people, strict=True)) + [(i, t) for i, (_, t) in updates.items()]
-    _insert_documents(session, people, flight.flight_date)
+    _insert_documents(session, people, flight.flight_date, date.today())
     result.traveller_ids = [i for i, _ in people]
     result.created, result.updated = len(new_ids), len(updates)
 
@@ -275,28 +372,46 @@ def _merged_source(before: str) -> str:
     return "api+pnr" if "pnr" in before else "api"
 
 
+def _known_travellers(connection: Connection, flight_id: int) -> list[Any]:
+    columns = ("id", "identity_key", "passenger_ref", "role", "source")
+    query = select(*(_TRAVELLERS.c[name] for name in columns)).where(_TRAVELLERS.c.flight_id == flight_id)
+    return list(connection.execute(query))
+
+
 def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, Any]]) -> list[int]:
     """Plain executemany (the driver's fast path, see paxvet.flights.bulk; INSERT ... RETURNING row batches
-    measured 3x slower on SQLite), then one SELECT for the new ids by their unique (flight, identity key)."""
-    insert_rows(session, cast(Table, Traveller.__table__), rows)
+    measured 3x slower on SQLite). On SQLite the ids are given in the INSERT: the message's transaction has
+    held the database's only write lock since the flight's INSERT or UPDATE, so no other connection can add
+    a traveller in between, and max(id) + 1, + 2 ... are the ids SQLite would choose itself. Elsewhere one
+    SELECT reads the new ids by their unique (flight, identity key)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        first = int(connection.execute(select(func.max(_TRAVELLERS.c.id))).scalar() or 0) + 1
+        for offset, row in enumerate(rows):
+            row["id"] = first + offset
+        insert_rows(session, _TRAVELLERS, rows)
+        return list(range(first, first + len(rows)))
+    insert_rows(session, _TRAVELLERS, rows)
     keys = [row["identity_key"] for row in rows]
     found: dict[str, int] = {}
     for start in range(0, len(keys), 900):  # stay under every backend's bound-parameter limit
         chunk = keys[start : start + 900]
-        query = select(Traveller.identity_key, Traveller.id).where(
-            Traveller.flight_id == flight_id, Traveller.identity_key.in_(chunk)
+        query = select(_TRAVELLERS.c.identity_key, _TRAVELLERS.c.id).where(
+            _TRAVELLERS.c.flight_id == flight_id, _TRAVELLERS.c.identity_key.in_(chunk)
         )
-        found.update((key, traveller_id) for key, traveller_id in session.execute(query))
+        found.update((key, traveller_id) for key, traveller_id in connection.execute(query))
     return [found[key] for key in keys]
 
 
-def _insert_documents(session: Session, people: list[tuple[int, TravellerData]], arrival: date) -> None:
+def _insert_documents(
+    session: Session, people: list[tuple[int, TravellerData]], arrival: date, today: date
+) -> None:
     check = _document_checker()
     rows: list[dict[str, Any]] = []
     for traveller_id, t in people:
         for d in t.documents:
-            rows.append(_document_row(traveller_id, d, t, arrival, check))
-    insert_rows(session, cast(Table, TravelDocument.__table__), rows)
+            rows.append(_document_row(traveller_id, d, t, arrival, check, today))
+    insert_rows(session, _DOCUMENTS, rows)
 
 
 def _document_row(
@@ -305,6 +420,7 @@ def _document_row(
     t: TravellerData,
     arrival: date,
     check: Callable[..., list[Any]] | None,
+    today: date,
 ) -> dict[str, Any]:
     findings: list[dict[str, Any]] | None = None
     if check is not None:
@@ -317,6 +433,7 @@ def _document_row(
             date_of_birth=t.date_of_birth,
             arrival=arrival,
             mrz=None,
+            today=today,
         )
         findings = [f.to_dict() for f in found]
     return {
@@ -419,7 +536,6 @@ def _traveller_dict(t: Traveller, docs: list[TravelDocument]) -> dict[str, Any]:
 
 def flight_rows(session: Session, flight_date: date | None = None, limit: int = 500) -> list[dict[str, Any]]:
     """Flights with their traveller counts (one grouped query), newest first."""
-    from sqlalchemy import func
 
     counts = (
         select(
