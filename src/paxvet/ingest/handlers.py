@@ -6,8 +6,11 @@ A handler maps one received message into the domain tables:
 
 * `message` is an `edifact.Message` for EDIFACT types ("PAXLST", "PNRGOV", ...) and the raw payload
   (`bytes`) for XML types ("xml:<root element name>", e.g. "xml:IATA_PNRGOV_NotifRQ").
-* `raw_message` is the stored `RawMessage` row (already flushed, so it has an id): link what you create to
-  it (e.g. `Traveller.last_message_id = raw_message.id`).
+* `raw_message` is the stored `RawMessage` (committed, so it has an id): link what you create to it (e.g.
+  `Traveller.last_message_id = raw_message.id`). Set its `flight_id` and `part_set_key` as needed: the
+  service writes them with the message's outcome, in the same transaction, and drops them if the message is
+  quarantined. A message `receive` just stored is not attached to the session (its row is written by plain
+  statements); a replayed one is.
 * Return problems as `Diagnostic`s with their location. Any "error" quarantines the message: the service
   runs the handler inside a savepoint and rolls back whatever it wrote. Warnings are kept on the message.
 * Handlers must be idempotent: a replay or a re-sent part runs the handler again on the same content.

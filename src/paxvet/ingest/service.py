@@ -13,10 +13,10 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Table, insert, inspect, select, update
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
 from paxvet.db import session_scope, utcnow
@@ -96,28 +96,34 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     # PNR special categories (religion, health, ...) never reach storage, not even the raw store: masked
     # in place (same layout), only their count survives (see paxvet.ingest.sensitive, docs/pnr.md).
     data, _sensitive = redact_pnr(data)
-    file = ReceivedFile(source=source[:500], sha256=sha256(data), size=len(data), content=data)
-    session.add(file)
-    session.commit()  # the bytes are safe before any parsing
-    result = ReceiveResult(file_id=file.id, source=source)
+    source = source[:500]
+    session.flush()  # the statements below go to the connection directly
+    connection = session.connection()
     root = xml_root(data)
+    file_id = _insert(connection, _FILES, _file_row(source, data, edifact=root is None))
+    session.commit()  # the bytes are safe before any parsing
+    result = ReceiveResult(file_id=file_id, source=source)
     parsed: EdifactFile | None = None
     if root is not None:
-        raws = [_raw(file, 1, "xml:" + root, data, data)]
+        raws = [_raw(file_id, source, 1, "xml:" + root, data, data)]
         items: list[tuple[RawMessage, Any, list[Diagnostic]]] = [(raws[0], data, [])]
     else:
         parsed = parse_edifact(data, Path(source).name or source)
-        items = _split(file, parsed)
+        items = _split(file_id, source, parsed)
         result.file_problems = [d.to_dict() for d in parsed.diagnostics]
-        file.problems = result.file_problems or None
         if not items:  # nothing usable: quarantine the whole file as one message so it can be replayed
-            raw = _raw(file, 1, "unknown", data, data)
+            raw = _raw(file_id, source, 1, "unknown", data, data)
             found = list(parsed.diagnostics)
             if not any(d.severity == "error" for d in found):
                 name = Path(source).name or source
                 found.append(Diagnostic("error", "no message (UNH ... UNT) found", name))
             items = [(raw, None, found)]
-    session.add_all(raw for raw, _, _ in items)
+    connection = session.connection()
+    if result.file_problems:
+        where = _FILES.c.id == file_id
+        connection.execute(update(_FILES).where(where).values(problems=result.file_problems))
+    for raw, _, _ in items:  # transient RawMessage objects: written by the statements here, not the ORM
+        raw.id = _insert(connection, _MESSAGES, {name: getattr(raw, name) for name in _MESSAGE_INSERT})
     session.commit()
     for raw, payload, diagnostics in items:
         result.messages.append(_process(session, raw, payload, diagnostics, result))
@@ -125,10 +131,55 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
             session.commit()  # the last message commits together with the file's status below
     if parsed is not None:
         parsed.release()  # the parse tree is freed now, not by a cyclic-collector pass later
-    file.status = _file_status(result)
+    status = _file_status(result)
+    session.connection().execute(update(_FILES).where(_FILES.c.id == file_id).values(status=status))
     session.commit()
     result.duplicate = bool(result.messages) and all(m.status == DUPLICATE for m in result.messages)
     return result
+
+
+_FILES = cast(Table, ReceivedFile.__table__)
+_MESSAGES = cast(Table, RawMessage.__table__)
+# what a new raw message's INSERT writes (the other columns are NULL until it is processed)
+_MESSAGE_INSERT = (
+    "file_id",
+    "sequence",
+    "received_at",
+    "source",
+    "message_type",
+    "version",
+    "sender",
+    "interchange_ref",
+    "message_ref",
+    "common_ref",
+    "part_number",
+    "part_flag",
+    "sha256",
+    "content",
+    "status",
+    "attempts",
+)
+
+
+def _file_row(source: str, data: bytes, edifact: bool) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "source": source,
+        "received_at": utcnow(),
+        "sha256": sha256(data),
+        "size": len(data),
+        "content": data,
+        "status": RECEIVED,
+    }
+    if edifact:  # the parse's problems, JSON null when none (set now: no second write of the file then)
+        row["problems"] = None
+    return row
+
+
+def _insert(connection: Connection, table: Table, values: dict[str, Any]) -> int:
+    inserted = connection.execute(insert(table).values(values)).inserted_primary_key
+    if inserted is None:  # every backend paxvet runs on reports it
+        raise RuntimeError(f"the database did not report the new {table.name} row's id")
+    return int(inserted[0])
 
 
 def _file_status(result: ReceiveResult) -> str:
@@ -140,24 +191,37 @@ def _file_status(result: ReceiveResult) -> str:
     return PROCESSED
 
 
-def _raw(file: ReceivedFile | None, sequence: int, kind: str, content: bytes, body: bytes) -> RawMessage:
+def _raw(
+    file_id: int | None, source: str, sequence: int, kind: str, content: bytes, body: bytes
+) -> RawMessage:
+    """A raw message as received, every column a new message's INSERT writes set (see _MESSAGE_INSERT)."""
     return RawMessage(
-        file=file,
+        file_id=file_id,
         sequence=sequence,
-        source=file.source if file is not None else "",
+        received_at=utcnow(),
+        source=source,
         message_type=kind[:60],
+        version=None,
+        sender=None,
+        interchange_ref=None,
+        message_ref=None,
+        common_ref=None,
+        part_number=1,
+        part_flag=None,
         sha256=sha256(body),
         content=content,
         status=RECEIVED,
-        received_at=utcnow(),
+        attempts=0,
     )
 
 
-def _split(file: ReceivedFile, parsed: EdifactFile) -> list[tuple[RawMessage, Any, list[Diagnostic]]]:
+def _split(file_id: int, source: str, parsed: EdifactFile) -> list[tuple[RawMessage, Any, list[Diagnostic]]]:
     items: list[tuple[RawMessage, Any, list[Diagnostic]]] = []
     for seq, message in enumerate(parsed.messages, start=1):
         content, body = standalone_text(parsed, message)
-        raw = _raw(file, seq, message.type or "unknown", content.encode("utf-8"), body.encode("utf-8"))
+        raw = _raw(
+            file_id, source, seq, message.type or "unknown", content.encode("utf-8"), body.encode("utf-8")
+        )
         ic = message.interchange
         raw.version = ":".join(x for x in (message.version, message.release) if x)[:20] or None
         raw.sender = (message.sender or None) and message.sender[:100]
@@ -213,8 +277,28 @@ def _process(
     raw.status = status
     raw.problems = problems or None
     raw.processed_at = utcnow()
-    session.flush()  # the caller commits (one transaction per message)
+    if inspect(raw).transient:  # a message `receive` just stored: one UPDATE with everything set on it
+        _write_outcome(session.connection(), raw, with_summary=outcome is not None)
+    else:  # a stored message loaded by replay: the ORM writes what changed
+        session.flush()
     return MessageResult(raw.id, raw.message_type, status, problems)
+
+
+def _write_outcome(connection: Connection, raw: RawMessage, with_summary: bool) -> None:
+    """What the ORM's flush would write for `raw` after processing: the outcome, and the flight, part set
+    and earlier message the handler or the duplicate check set (the caller commits)."""
+    values: dict[str, Any] = {
+        "status": raw.status,
+        "problems": raw.problems,
+        "attempts": raw.attempts,
+        "processed_at": raw.processed_at,
+    }
+    if with_summary:
+        values["summary"] = raw.summary
+    for name in ("flight_id", "part_set_key", "duplicate_of_id"):
+        if getattr(raw, name) is not None:
+            values[name] = getattr(raw, name)
+    connection.execute(update(_MESSAGES).where(_MESSAGES.c.id == raw.id).values(values))
 
 
 def _decide(
@@ -223,11 +307,8 @@ def _decide(
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or payload is None:
         return QUARANTINED, None
-    earlier = session.scalars(
-        select(RawMessage.id)
-        .where(RawMessage.sha256 == raw.sha256, RawMessage.status == PROCESSED, RawMessage.id != raw.id)
-        .limit(1)
-    ).first()
+    same = (_MESSAGES.c.sha256 == raw.sha256, _MESSAGES.c.status == PROCESSED, _MESSAGES.c.id != raw.id)
+    earlier = session.connection().execute(select(_MESSAGES.c.id).where(*same).limit(1)).scalar()
     if earlier is not None:  # only a successfully processed message makes a re-submission a duplicate
         raw.duplicate_of_id = earlier
         return DUPLICATE, None
@@ -243,19 +324,29 @@ def _run_handler(
 ) -> tuple[str, HandlerOutcome]:
     outcome = HandlerOutcome()
     _begin_sqlite(session)
+    linked = (raw.flight_id, raw.part_set_key)
     try:
         with session.begin_nested():
             outcome = handler(session, payload, raw)
             if outcome.errors:
                 raise _Rejected
     except _Rejected:
+        _unlink(raw, linked)
         return QUARANTINED, outcome
     except Exception as exc:  # a handler bug must not lose the message: quarantine it, located
+        _unlink(raw, linked)
         ref = payload.ref if isinstance(payload, Message) else None
         text = f"internal error while mapping: {type(exc).__name__}: {exc}"
         outcome.diagnostics.append(Diagnostic("error", text, raw.source, raw.interchange_ref, ref))
         return QUARANTINED, outcome
     return PROCESSED, outcome
+
+
+def _unlink(raw: RawMessage, linked: tuple[int | None, str | None]) -> None:
+    """A rejected handler's links on a message `receive` just stored are undone with its writes (the ORM
+    expires a loaded message's changes when the savepoint rolls back)."""
+    if inspect(raw).transient:
+        raw.flight_id, raw.part_set_key = linked
 
 
 def _begin_sqlite(session: Session) -> None:
