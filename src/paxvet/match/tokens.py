@@ -171,6 +171,8 @@ def _typo(x: str, y: str, how: str, floor: int = 4) -> tuple[float, str]:
         return 0.7, how  # two scattered slips in a mid-length word (Nandela/Nadella)
     if longest >= 5 and x[::-1] == y:
         return 0.8, how  # written backwards
+    if longest >= 5 and OSA.distance(x[::-1], y, score_cutoff=1) <= 1:
+        return 0.7, how  # written backwards with one slip (nitpu / putin), graded like two slips
     if min(len(x), len(y)) >= 5 and x[0] == y[0] and JaroWinkler.similarity(x, y) >= 0.85:
         return 0.55, how + " (weak)"  # same start, different ending: Merkel/Merkur, Sechin/Sechev
     return 0.0, ""
