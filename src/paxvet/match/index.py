@@ -1,33 +1,45 @@
 """Candidate generation: an inverted index from name keys to entries, so a traveller is scored against a
 few dozen entries instead of the whole list.
 
-Each significant token of each entry name is indexed under several keys: its Latin form, its spelling-
-variant key, its consonant skeleton (phonetic and cross-script), its nickname groups, and its one-letter
-deletions (so one typo on either side still meets). Adjacent tokens are also indexed glued together
-(DE LA CRUZ -> delacruz). A traveller reaches the scorer for entries that share keys with at least two of
-its tokens, or with its only token, or its document number; keys so common they would select a large part
-of the list are used only when nothing rarer is available.
+Each significant token of each entry name is indexed under keys for every relation the scorer knows
+(`match/tokens.py`): its Latin form and its other romanisations (Wade-Giles read as Pinyin, Cyrillic
+and Japanese spelling folds, every usual spelling of a Hangul syllable), its spelling-variant key, its
+consonant skeleton (phonetic and cross-script), its nickname and other-language groups (Bill, Juan ->
+William, John), its one-letter deletions (one typo on either side still meets, also across a
+romanisation) and its long prefixes (truncated names). Adjacent tokens are also indexed glued together
+(DE LA CRUZ -> delacruz, Chin-ping -> jinping). A traveller additionally looks up its tokens written
+backwards and cut short, and, for Arabic and Hebrew script, skeletons one consonant apart.
+
+A traveller reaches the scorer for entries that share keys with at least two of its tokens, or with its
+only token, or its document number. A key so common it would select a large part of the list ('crowded')
+is not read as a whole: it only confirms a token for entries another token selected, so the work per
+traveller stops growing with the list while an entry sharing a rare and a crowded name is still found.
 """
 
 from __future__ import annotations
 
 import math
 from array import array
-from collections import Counter
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import islice, product
 
 from paxvet.documents.numbers import folded_document_number
-from paxvet.match.lexicon import nickname_groups
+from paxvet.match.lexicon import equivalent_groups, nickname_groups
 from paxvet.match.names import PreparedName
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import prepared_names
 from paxvet.match.text import Token
+from paxvet.match.tokens import forms
 
-MAX_CANDIDATES = 100
+MAX_CANDIDATES = 100  # beyond this, the most promising are kept, and every entry as good as the last one
+MAX_TIED = 300  # ... up to this many in all
 RARE_POSTING = 25  # a key this rare selects its entries even alone
 COMMON_CAP = 5000
 LONE_TOKEN_POSTING = 300  # when every other token is common, a token this rare selects alone
+_ABJAD = frozenset({"arabic", "hebrew"})
+_GLUED_FORMS = 16  # romanised spellings of a glued run indexed at most
 
 
 def deletions(word: str) -> Iterator[str]:
@@ -36,28 +48,83 @@ def deletions(word: str) -> Iterator[str]:
             yield word[:i] + word[i + 1 :]
 
 
+def _one_character(token: Token) -> bool:
+    return token.script == "cjk" and len(token.raw) == 1
+
+
 @lru_cache(maxsize=200_000)
 def token_keys(token: Token) -> frozenset[str]:
-    """Every key a token is indexed (and looked up) under."""
+    """The keys a token is both indexed and looked up under (a relation of `compare_tokens` between two
+    tokens implies a key they share, or one of `entry_keys` the other's `query_keys` hold)."""
     keys = {"n:" + token.norm, "c:" + token.canon}
     if token.canon.startswith("abd") and len(token.canon) > 6:
         keys.add("c:" + token.canon[3:])  # Abdul Rahman also meets a bare Rahman
     if len(token.skel) >= 2:
         keys.add("s:" + token.skel)
-    if token.script == "latin":
-        keys.update("d:" + d for d in deletions(token.norm))
-        keys.add("d:" + token.norm)
-        keys.update("k:" + g for g in nickname_groups(token.canon))
+    spellings = {token.norm} | {f for f in forms(token) if len(f) >= 2}
+    keys.update("n:" + f for f in spellings)  # Hsi is Xi, 정 is Jong, Dmitriy is Dmitry
+    if _one_character(token):
+        return frozenset(keys)  # a Chinese character or Hangul syllable has its readings, nothing near
+    for spelling in spellings:
+        keys.add("d:" + spelling)
+        keys.update("d:" + d for d in deletions(spelling))
+    keys.update("k:" + g for g in nickname_groups(token.canon))
+    keys.update("q:" + g for g in equivalent_groups(token.canon))
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=200_000)
+def entry_keys(token: Token) -> frozenset[str]:
+    """The keys an entry token is indexed under: its own, and those only a traveller's query meets
+    (long prefixes for a truncated spelling, an Arabic or Hebrew skeleton for one a consonant apart)."""
+    keys = set(token_keys(token))
+    if _one_character(token):
+        return frozenset(keys)
+    keys.update("p:" + p for p in _prefixes(token.norm))
+    if token.script in _ABJAD and len(token.skel) >= 4:
+        keys.update("z:" + s for s in (token.skel, *deletions(token.skel)))
+    return frozenset(keys)
+
+
+def _prefixes(norm: str) -> Iterator[str]:
+    """The beginnings a truncated spelling may keep: at least 5 letters, at most 4 cut (tokens.py)."""
+    for end in range(max(5, len(norm) - 4), len(norm)):
+        yield norm[:end]
+
+
+@lru_cache(maxsize=200_000)
+def query_keys(token: Token) -> frozenset[str]:
+    """The keys a traveller token looks up: its own, and the index keys of relations that are not
+    symmetric (written backwards, cut short, an Arabic or Hebrew skeleton one consonant apart)."""
+    keys = set(token_keys(token))
+    if _one_character(token):
+        return frozenset(keys)
+    if len(token.norm) >= 5:
+        backwards = token.norm[::-1]  # written backwards, perhaps with one slip
+        keys.update("d:" + d for d in (backwards, *deletions(backwards)))
+        keys.add("n:" + backwards)
+        keys.add("p:" + token.norm)  # the entry's name is longer: it starts with ours
+    keys.update("n:" + p for p in _prefixes(token.norm))  # the entry's name is ours cut short
+    if len(token.skel) >= 4:
+        if token.script in _ABJAD:
+            keys.update("s:" + s for s in deletions(token.skel))
+        else:
+            keys.update("z:" + s for s in (token.skel, *deletions(token.skel)))
     return frozenset(keys)
 
 
 def glued_keys(tokens: Sequence[Token]) -> Iterator[str]:
-    """Adjacent tokens glued: 'de la cruz' -> delacruz, 'vladimir putin' -> vladimirputin."""
+    """Adjacent tokens glued: 'de la cruz' -> delacruz, 'vladimir putin' -> vladimirputin, and glued
+    as each part is romanised otherwise ('chin ping' -> jinping)."""
     for span in (2, 3):
         for start in range(len(tokens) - span + 1):
-            glued = "".join(t.norm for t in tokens[start : start + span])
+            parts = tokens[start : start + span]
+            glued = "".join(t.norm for t in parts)
             yield "n:" + glued
             yield "d:" + glued
+            spellings = [sorted(forms(t)) for t in parts]
+            if any(len(s) > 1 for s in spellings):
+                yield from ("n:" + "".join(c) for c in islice(product(*spellings), _GLUED_FORMS))
 
 
 def significant(names: Iterable[PreparedName]) -> list[Token]:
@@ -69,12 +136,32 @@ def significant(names: Iterable[PreparedName]) -> list[Token]:
     return list(seen.values())
 
 
+def repeated(names: Iterable[PreparedName]) -> list[Token]:
+    """Significant tokens a name holds twice (each once)."""
+    twice: dict[str, Token] = {}
+    for name in names:
+        seen: set[str] = set()
+        for t in name.tokens:
+            if not t.particle and len(t.norm) >= 2:
+                if t.norm in seen:
+                    twice.setdefault(t.norm, t)
+                seen.add(t.norm)
+    return list(twice.values())
+
+
+def _holds(posting: array[int], i: int) -> bool:
+    j = bisect_left(posting, i)
+    return j < len(posting) and posting[j] == i
+
+
 class CandidateIndex:
     def __init__(self, entries: Sequence[PersonRecord]) -> None:
         postings: dict[str, list[int]] = {}
         self.single_token: set[int] = set()
         # Each entry's prepared names, kept for the scorer (preparing them again per traveller is costly).
         self.names: list[tuple[PreparedName, ...]] = []
+        # Fewest significant tokens of any of the entry's names: with fewer names to miss, it scores higher.
+        self.shortest = array("B")
         for i, entry in enumerate(entries):
             names = prepared_names(entry)
             self.names.append(names)
@@ -82,19 +169,20 @@ class CandidateIndex:
                 bucket = postings.setdefault(key, [])
                 if not bucket or bucket[-1] != i:
                     bucket.append(i)
-            if any(len([t for t in n.tokens if not t.particle]) <= 1 for n in names):
+            shortest = min((sum(not t.particle for t in n.tokens) for n in names), default=0)
+            self.shortest.append(min(shortest, 255))
+            if shortest <= 1:
                 self.single_token.add(i)
-        self.postings = {k: array("i", v) for k, v in postings.items()}
+        self.postings = {k: array("i", v) for k, v in postings.items()}  # sorted: entries in order
         self.size = len(entries)
-        # A key on more than 2 % of entries (and never more than COMMON_CAP) is 'common': used only when
-        # nothing rarer exists, so the work per traveller stops growing with the list.
+        # A key on more than 2 % of entries (and never more than COMMON_CAP) is 'common' (crowded).
         self.common = min(max(1000, self.size // 50), COMMON_CAP)
 
     @staticmethod
     def _entry_keys(entry: PersonRecord, names: tuple[PreparedName, ...]) -> set[str]:
         keys: set[str] = set()
         for token in significant(names):
-            keys |= token_keys(token)
+            keys |= entry_keys(token)
         for name in names:
             keys.update(glued_keys(name.tokens))
         for doc in entry.documents:
@@ -111,42 +199,84 @@ class CandidateIndex:
                 found.update(posting)
         return found
 
+    def _crowded(self, keys: Iterable[str]) -> list[array[int]]:
+        """The token's common postings: read only to confirm an entry found otherwise."""
+        out = []
+        for key in keys:
+            posting = self.postings.get(key)
+            if posting is not None and len(posting) > self.common:
+                out.append(posting)
+        return out
+
     def _is_common(self, token: Token) -> bool:
         posting = self.postings.get("c:" + token.canon)
         return posting is not None and len(posting) > self.common
 
     def candidates(self, traveller: PersonRecord, names: tuple[PreparedName, ...]) -> list[int]:
-        """Entries worth scoring for this traveller, at most MAX_CANDIDATES, most promising first."""
+        """Entries worth scoring for this traveller, most promising first: at most MAX_CANDIDATES, and
+        every further entry as promising as the last one kept (up to MAX_TIED)."""
         tokens = significant(names)
-        sets = [self._token_set(token_keys(t), allow_common=False) for t in tokens]
+        tokens += repeated(names)  # 'Mohamed Mohamed Ali' has two tokens to share with 'Muhammad محمد'
+        keys = [query_keys(t) for t in tokens]
+        sets = [self._token_set(k, allow_common=False) for k in keys]
+        crowded = [self._crowded(k) for k in keys]
         if tokens and not any(sets):
-            sets = [self._token_set(token_keys(t), allow_common=True) for t in tokens]
-        glued = [self._token_set(glued_keys(n.tokens), allow_common=False) for n in names]
-        chosen: set[int] = set()
-        nonempty = sorted((s for s in sets if s), key=len)
-        lone = (
-            len(nonempty) == 1
-            and len(nonempty[0]) <= LONE_TOKEN_POSTING
-            and any(map(self._is_common, tokens))
-        )
-        if nonempty and (len(tokens) == 1 or lone):
-            chosen |= nonempty[0]  # the only token, or the only one that is not common
-        for a in range(len(nonempty)):
-            small = nonempty[a]
-            if len(small) <= RARE_POSTING:
-                chosen |= small
-            chosen |= small & self.single_token
-            for b in range(a + 1, len(nonempty)):
-                chosen |= small & nonempty[b]
-        for g in glued:
-            chosen |= g
+            sets = [self._token_set(k, allow_common=True) for k in keys]
+            crowded = [[] for _ in keys]
+        chosen = self._shared(tokens, sets, crowded)
+        for n in names:
+            chosen |= self._token_set(glued_keys(n.tokens), allow_common=False)
         chosen |= self.document_matches(traveller)
         if len(chosen) <= MAX_CANDIDATES:
             return sorted(chosen)
-        # Too many: keep those sharing the rarest tokens (a shared rare surname beats a shared 'Mohammed').
-        rarity = [(s, math.log(1 + self.size / len(s))) for s in nonempty]
-        votes = Counter({i: sum(w for s, w in rarity if i in s) for i in chosen})
-        return [i for i, _ in votes.most_common(MAX_CANDIDATES)]
+        return self._most_promising(chosen, sets, crowded)
+
+    def _shared(self, tokens: list[Token], sets: list[set[int]], crowded: list[list[array[int]]]) -> set[int]:
+        """Entries sharing two tokens (one of them perhaps crowded), the only token, or a rare one."""
+        chosen: set[int] = set()
+        order = sorted((j for j in range(len(sets)) if sets[j]), key=lambda j: len(sets[j]))
+        lone = (
+            len(order) == 1
+            and len(sets[order[0]]) <= LONE_TOKEN_POSTING
+            and any(map(self._is_common, tokens))
+        )
+        if order and (len(tokens) == 1 or lone):
+            chosen |= sets[order[0]]  # the only token, or the only one that is not common
+        for a_pos, a in enumerate(order):
+            small = sets[a]
+            if len(small) <= RARE_POSTING:
+                chosen |= small
+            chosen |= small & self.single_token
+            for b in order[a_pos + 1 :]:
+                chosen |= small & sets[b]
+            if len(small) <= self.common:
+                others = [p for b in range(len(sets)) if b != a for p in crowded[b]]
+                if others:
+                    chosen.update(i for i in small if i not in chosen and any(_holds(p, i) for p in others))
+        return chosen
+
+    def _most_promising(
+        self, chosen: set[int], sets: list[set[int]], crowded: list[list[array[int]]]
+    ) -> list[int]:
+        """Rank by the traveller's tokens shared (a rare surname beats a 'Mohammed'), then by how few
+        names the entry has besides; keep MAX_CANDIDATES and every entry ranked as high as the last."""
+        rarity = [
+            math.log(1 + self.size / max(1, len(s) + sum(len(p) for p in c)))
+            for s, c in zip(sets, crowded, strict=True)
+        ]
+
+        def rank(i: int) -> tuple[float, int]:
+            votes = sum(
+                w
+                for s, c, w in zip(sets, crowded, rarity, strict=True)
+                if i in s or any(_holds(p, i) for p in c)
+            )
+            return round(votes, 6), -self.shortest[i]
+
+        ranked = sorted(((rank(i), i) for i in chosen), reverse=True)
+        last = ranked[MAX_CANDIDATES - 1][0]
+        kept = [i for r, i in islice(ranked, MAX_TIED) if r >= last]
+        return kept
 
     def document_matches(self, traveller: PersonRecord) -> set[int]:
         """Entries sharing a document number with the traveller."""
