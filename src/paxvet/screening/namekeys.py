@@ -24,6 +24,7 @@ from paxvet.flights.models import Flight, Traveller
 from paxvet.match.index import significant
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import context_effects, prepared_names
+from paxvet.match.text import Token
 from paxvet.screening.models import TravellerNameKey
 from paxvet.screening.travellers import TravellerView, chunks
 
@@ -33,8 +34,17 @@ MIN_DOCUMENT = 5  # the matcher ignores shorter document numbers
 
 def token_key_sets(record: PersonRecord) -> list[set[str]]:
     """One key set per significant name token: its variant key and its consonant skeleton."""
+    return _token_key_sets(significant(prepared_names(record)))
+
+
+def pair_keys(record: PersonRecord) -> set[str]:
+    """Two name tokens together ('p:garcia|juan'): selective even when each token alone is common."""
+    return _pair_keys(significant(prepared_names(record)))
+
+
+def _token_key_sets(tokens: Sequence[Token]) -> list[set[str]]:
     sets = []
-    for token in significant(prepared_names(record)):
+    for token in tokens:
         keys = {("c:" + token.canon)[:64]}
         if len(token.skel) >= 2:
             keys.add(("s:" + token.skel)[:64])
@@ -42,9 +52,8 @@ def token_key_sets(record: PersonRecord) -> list[set[str]]:
     return sets
 
 
-def pair_keys(record: PersonRecord) -> set[str]:
-    """Two name tokens together ('p:garcia|juan'): selective even when each token alone is common."""
-    canons = sorted({t.canon for t in significant(prepared_names(record)) if t.canon})
+def _pair_keys(tokens: Sequence[Token]) -> set[str]:
+    canons = sorted({t.canon for t in tokens if t.canon})
     return {f"p:{a}|{b}"[:64] for a, b in combinations(canons, 2)}
 
 
@@ -53,13 +62,20 @@ def document_keys(record: PersonRecord) -> set[str]:
     return {("doc:" + f)[:64] for f in folded if len(f) >= MIN_DOCUMENT}
 
 
+def record_keys(record: PersonRecord) -> set[str]:
+    """Every key of one record: documents, pairs of tokens, and each token's keys (names prepared once)."""
+    tokens = significant(prepared_names(record))
+    keys = document_keys(record) | _pair_keys(tokens)
+    for token_keys in _token_key_sets(tokens):
+        keys |= token_keys
+    return keys
+
+
 def traveller_keys(view: TravellerView) -> set[str]:
     """Keys of the traveller's own record and of every identity their PNRs add."""
     keys: set[str] = set()
     for record in (view.person_record(), *(p.record for p in view.pnr)):
-        keys |= document_keys(record) | pair_keys(record)
-        for token_keys in token_key_sets(record):
-            keys |= token_keys
+        keys |= record_keys(record)
     return keys
 
 
