@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key as orm_identity_key
@@ -149,6 +149,21 @@ _LEG_COLUMNS = (
     "arrival_local",
     "arrival_utc",
 )
+# built once (SQLAlchemy then finds their compiled form by a cheap cache key); executed with parameters
+_FLIGHT_KEY = ("carrier", "number", "airport", "flight_date", "direction")
+_FIND_FLIGHT = select(_FLIGHTS.c.id).where(
+    *(_FLIGHTS.c[name] == bindparam(f"key_{name}") for name in _FLIGHT_KEY)
+)
+_UPDATE_FLIGHT = update(_FLIGHTS).where(_FLIGHTS.c.id == bindparam("row_id"))
+_FLIGHT_LEGS = (
+    select(*(_LEGS.c[name] for name in _LEG_COLUMNS))
+    .where(_LEGS.c.flight_id == bindparam("row_id"))
+    .order_by(_LEGS.c.sequence, _LEGS.c.id)
+)
+_KNOWN_TRAVELLERS = select(
+    *(_TRAVELLERS.c[name] for name in ("id", "identity_key", "passenger_ref", "role", "source"))
+).where(_TRAVELLERS.c.flight_id == bindparam("row_id"))
+_LAST_TRAVELLER_ID = select(func.max(_TRAVELLERS.c.id))
 
 
 def _store_flight(
@@ -162,19 +177,17 @@ def _store_flight(
         "flight_date": side.local.date(),
         "direction": side.direction,
     }
-    found = connection.execute(
-        select(_FLIGHTS.c.id).where(*(_FLIGHTS.c[name] == value for name, value in key.items()))
-    ).scalar()
+    found = connection.execute(_FIND_FLIGHT, {f"key_{name}": value for name, value in key.items()}).scalar()
     values = _flight_values(manifest, leg, result)
     if found is None:
         values = {"status": "open", **key, **values, "created_at": values["updated_at"]}
-        inserted = connection.execute(insert(_FLIGHTS).values(values)).inserted_primary_key
+        inserted = connection.execute(insert(_FLIGHTS), values).inserted_primary_key
         if inserted is None:  # every backend paxvet runs on reports it
             raise RuntimeError("the database did not report the new flight's id")
         flight_id = int(inserted[0])
     else:
         flight_id = int(found)
-        connection.execute(update(_FLIGHTS).where(_FLIGHTS.c.id == flight_id).values(values))
+        connection.execute(_UPDATE_FLIGHT, {"row_id": flight_id, **values})
     _store_legs(connection, flight_id, manifest.legs, found is None)
     return FlightRef(id=flight_id, **key), found is None
 
@@ -215,14 +228,7 @@ def _store_legs(connection: Connection, flight_id: int, legs: list[Leg], new: bo
     gives no arrival time (a push without times keeps the stored ones), or they are equal already."""
     rows = [_leg_row(item) for item in legs]
     if not new:
-        stored = [
-            tuple(r)
-            for r in connection.execute(
-                select(*(_LEGS.c[name] for name in _LEG_COLUMNS))
-                .where(_LEGS.c.flight_id == flight_id)
-                .order_by(_LEGS.c.sequence, _LEGS.c.id)
-            )
-        ]
+        stored = [tuple(r) for r in connection.execute(_FLIGHT_LEGS, {"row_id": flight_id})]
         airports = [(r["departure_airport"], r["arrival_airport"]) for r in rows]
         if airports == [(r[1], r[2]) for r in stored] and all(r["arrival_local"] is None for r in rows):
             return
@@ -327,10 +333,10 @@ def _upsert_travellers(
     new_flight: bool = False,
 ) -> None:
     existing = [] if new_flight else _known_travellers(session.connection(), flight.id)
-    by_key = {r.identity_key: r.id for r in existing}
-    sources = {r.id: r.source for r in existing}
+    by_key = {key: row_id for row_id, key, _, _, _ in existing}
+    sources = {row_id: source for row_id, _, _, _, source in existing}
     result.pnr_only = "pnr" in sources.values()
-    by_ref = {(r.role, r.passenger_ref): r.id for r in existing if r.passenger_ref}
+    by_ref = {(role, ref): row_id for row_id, _, ref, role, _ in existing if ref}
     status = CLOSE_OUT.get(manifest.subtype, "reported")
     new_rows: list[dict[str, Any]] = []
     new_people: list[TravellerData] = []
@@ -372,10 +378,9 @@ def _merged_source(before: str) -> str:
     return "api+pnr" if "pnr" in before else "api"
 
 
-def _known_travellers(connection: Connection, flight_id: int) -> list[Any]:
-    columns = ("id", "identity_key", "passenger_ref", "role", "source")
-    query = select(*(_TRAVELLERS.c[name] for name in columns)).where(_TRAVELLERS.c.flight_id == flight_id)
-    return list(connection.execute(query))
+def _known_travellers(connection: Connection, flight_id: int) -> list[tuple[Any, ...]]:
+    """(id, identity key, passenger reference, role, source) of the flight's travellers."""
+    return [tuple(row) for row in connection.execute(_KNOWN_TRAVELLERS, {"row_id": flight_id})]
 
 
 def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, Any]]) -> list[int]:
@@ -386,7 +391,7 @@ def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, An
     SELECT reads the new ids by their unique (flight, identity key)."""
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        first = int(connection.execute(select(func.max(_TRAVELLERS.c.id))).scalar() or 0) + 1
+        first = int(connection.execute(_LAST_TRAVELLER_ID).scalar() or 0) + 1
         for offset, row in enumerate(rows):
             row["id"] = first + offset
         insert_rows(session, _TRAVELLERS, rows)

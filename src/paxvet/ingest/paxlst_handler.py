@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.orm import Session
 
 from paxvet.flights.service import apply_manifest
@@ -77,6 +78,14 @@ def _declared_total(
     return manifest.declared_passengers
 
 
+_MESSAGES = cast(Table, RawMessage.__table__)
+_PROCESSED_PARTS = (
+    select(_MESSAGES.c.id, _MESSAGES.c.part_number, _MESSAGES.c.part_flag, _MESSAGES.c.summary)
+    .where(_MESSAGES.c.part_set_key == bindparam("set_key"), _MESSAGES.c.status == bindparam("status"))
+    .order_by(_MESSAGES.c.id)
+)
+
+
 def _check_totals(
     session: Session,
     message: Message,
@@ -87,11 +96,7 @@ def _check_totals(
 ) -> None:
     """CNT is the flight total over the whole multi-part set: compare it once every part has arrived."""
     parts: dict[int, tuple[str | None, int]] = {}
-    rows = session.execute(
-        select(RawMessage.id, RawMessage.part_number, RawMessage.part_flag, RawMessage.summary)
-        .where(RawMessage.part_set_key == set_key, RawMessage.status == PROCESSED)
-        .order_by(RawMessage.id)
-    ).all()
+    rows = session.connection().execute(_PROCESSED_PARTS, {"set_key": set_key, "status": PROCESSED}).all()
     for row in rows:
         if row.id != raw.id:
             parts[row.part_number] = (row.part_flag, int((row.summary or {}).get("travellers", 0)))

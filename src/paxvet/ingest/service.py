@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -120,8 +120,7 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
             items = [(raw, None, found)]
     connection = session.connection()
     if result.file_problems:
-        where = _FILES.c.id == file_id
-        connection.execute(update(_FILES).where(where).values(problems=result.file_problems))
+        connection.execute(_UPDATE_FILE, {"row_id": file_id, "problems": result.file_problems})
     for raw, _, _ in items:  # transient RawMessage objects: written by the statements here, not the ORM
         raw.id = _insert(connection, _MESSAGES, {name: getattr(raw, name) for name in _MESSAGE_INSERT})
     session.commit()
@@ -132,7 +131,7 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     if parsed is not None:
         parsed.release()  # the parse tree is freed now, not by a cyclic-collector pass later
     status = _file_status(result)
-    session.connection().execute(update(_FILES).where(_FILES.c.id == file_id).values(status=status))
+    session.connection().execute(_UPDATE_FILE, {"row_id": file_id, "status": status})
     session.commit()
     result.duplicate = bool(result.messages) and all(m.status == DUPLICATE for m in result.messages)
     return result
@@ -140,6 +139,18 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
 
 _FILES = cast(Table, ReceivedFile.__table__)
 _MESSAGES = cast(Table, RawMessage.__table__)
+# built once: the columns an UPDATE sets are the keys of the parameters it is executed with
+_UPDATE_FILE = update(_FILES).where(_FILES.c.id == bindparam("row_id"))
+_UPDATE_MESSAGE = update(_MESSAGES).where(_MESSAGES.c.id == bindparam("row_id"))
+_EARLIER_PROCESSED = (
+    select(_MESSAGES.c.id)
+    .where(
+        _MESSAGES.c.sha256 == bindparam("sha256"),
+        _MESSAGES.c.status == bindparam("status"),
+        _MESSAGES.c.id != bindparam("row_id"),
+    )
+    .limit(1)
+)
 # what a new raw message's INSERT writes (the other columns are NULL until it is processed)
 _MESSAGE_INSERT = (
     "file_id",
@@ -176,7 +187,7 @@ def _file_row(source: str, data: bytes, edifact: bool) -> dict[str, Any]:
 
 
 def _insert(connection: Connection, table: Table, values: dict[str, Any]) -> int:
-    inserted = connection.execute(insert(table).values(values)).inserted_primary_key
+    inserted = connection.execute(insert(table), values).inserted_primary_key
     if inserted is None:  # every backend paxvet runs on reports it
         raise RuntimeError(f"the database did not report the new {table.name} row's id")
     return int(inserted[0])
@@ -298,7 +309,7 @@ def _write_outcome(connection: Connection, raw: RawMessage, with_summary: bool) 
     for name in ("flight_id", "part_set_key", "duplicate_of_id"):
         if getattr(raw, name) is not None:
             values[name] = getattr(raw, name)
-    connection.execute(update(_MESSAGES).where(_MESSAGES.c.id == raw.id).values(values))
+    connection.execute(_UPDATE_MESSAGE, {"row_id": raw.id, **values})
 
 
 def _decide(
@@ -307,8 +318,8 @@ def _decide(
     errors = [d for d in diagnostics if d.severity == "error"]
     if errors or payload is None:
         return QUARANTINED, None
-    same = (_MESSAGES.c.sha256 == raw.sha256, _MESSAGES.c.status == PROCESSED, _MESSAGES.c.id != raw.id)
-    earlier = session.connection().execute(select(_MESSAGES.c.id).where(*same).limit(1)).scalar()
+    found = {"sha256": raw.sha256, "status": PROCESSED, "row_id": raw.id}
+    earlier = session.connection().execute(_EARLIER_PROCESSED, found).scalar()
     if earlier is not None:  # only a successfully processed message makes a re-submission a duplicate
         raw.duplicate_of_id = earlier
         return DUPLICATE, None
