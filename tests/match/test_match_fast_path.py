@@ -97,3 +97,27 @@ def test_no_hit_is_pruned_that_full_scoring_finds(traveller: PersonRecord, entry
     expected = score_pair(traveller, entry).score
     assert expected >= DEFAULT_THRESHOLD
     assert [r.score for r in Screener([entry]).screen(traveller)] == [expected]
+
+
+@SETTINGS
+@given(st.lists(people, min_size=1, max_size=6), st.sampled_from([DEFAULT_THRESHOLD, 0.6, 0.9]))
+def test_relations_kept_across_travellers_change_nothing(
+    travellers: list[PersonRecord], threshold: float
+) -> None:
+    """The Screener keeps token relations from one traveller to the next (bounds.Memo); a fresh Screener,
+    whose memo is cleared before every traveller, screens each the same."""
+    shared = Screener(FIXTURE[:200])
+    for traveller in travellers:
+        fresh = Screener(FIXTURE[:200])
+        expected = [(r.entry_index, r.score) for r in fresh.screen(traveller, threshold, limit=200)]
+        assert [(r.entry_index, r.score) for r in shared.screen(traveller, threshold, limit=200)] == expected
+
+
+def test_the_memo_is_cleared_past_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("paxvet.match.screener.MEMO_LIMIT", 0)
+    traveller = person("Mohammed al Rashid", PartialDate(1970))
+    screener = Screener(FIXTURE)
+    first = [(r.entry_index, r.score) for r in screener.screen(traveller, 0.6, limit=50)]
+    assert screener._memo.size > 0
+    second = [(r.entry_index, r.score) for r in screener.screen(traveller, 0.6, limit=50)]
+    assert first == second == plain_screen(screener, traveller, 0.6)[:50]

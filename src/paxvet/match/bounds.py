@@ -40,19 +40,27 @@ SLACK = 1e-6  # float rounding (compare_names rounds its ratio): this close to t
 WORD, PARTICLE, LETTER = 0, 1, 2
 
 
-@dataclass(frozen=True, slots=True)
 class Run:
-    """Adjacent tokens glued together, and the lengths of the single tokens they are compared with."""
+    """Adjacent tokens glued together, and the lengths (low..high) of the single tokens they are compared
+    with. `seen` keeps the similarity of a traveller's run with the entry tokens met (by id, next to the
+    token, so the id stays its own). Runs hash by identity."""
 
-    parts: tuple[Token, ...]
-    glued: str
-    initials: str
-    lengths: frozenset[int]
+    __slots__ = ("glued", "high", "initials", "low", "parts", "seen")
+
+    def __init__(self, parts: tuple[Token, ...], seen: dict[int, tuple[float, Token]] | None = None) -> None:
+        self.parts = parts
+        self.glued = "".join([p.norm for p in parts])
+        self.initials = "".join([p.norm[0] for p in parts])
+        self.low, self.high = len(self.glued) - 2, len(self.glued) + 2  # joinable_lengths
+        self.seen: dict[int, tuple[float, Token]] = {} if seen is None else seen
+
+    def joins(self, whole: Token) -> bool:
+        """Whether names._joined_links compares these parts glued with `whole` at all."""
+        return self.low <= len(whole.norm) <= self.high or whole.norm == self.initials
 
 
 def run_of(parts: tuple[Token, ...]) -> Run:
-    glued, initials = "".join(p.norm for p in parts), "".join(p.norm[0] for p in parts)
-    return Run(parts, glued, initials, frozenset(joinable_lengths(parts)))
+    return Run(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +85,27 @@ class EntryShape:
         return self.classes[0][0] if self.classes else 0.0
 
 
+class Memo:
+    """Relations of traveller tokens and runs with entry tokens and runs, kept across travellers.
+
+    compare_tokens and compare_joined depend on the two sides only, so what one traveller's 'MOHAMMED' found
+    against an entry token serves every later 'MOHAMMED'. Traveller tokens and runs are keyed by value;
+    entry tokens by id (hashing a Token is slow), stored next to the token so that id is never reused
+    while the relation is kept; entry runs by themselves (they hash by identity). `size` counts stored
+    relations; the owner clears the memo past its limit.
+    """
+
+    def __init__(self) -> None:
+        self.size = 0
+        self.links: dict[Token, dict[int, tuple[float, float, Token]]] = {}
+        self.joined: dict[Token, dict[Run, float]] = {}
+        self.runs: dict[tuple[Token, ...], dict[int, tuple[float, Token]]] = {}
+
+    def clear(self) -> None:
+        self.size = 0
+        self.links, self.joined, self.runs = {}, {}, {}
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One traveller token as the bound reads it."""
@@ -90,8 +119,11 @@ class Term:
     head_lengths: frozenset[int]  # lengths an entry token compared with those runs may have
     inner_lengths: frozenset[int]  # the same for runs this token is inside of, not first
     inner_glued: frozenset[str]  # those runs glued, and their initials
-    # (similarity, link weight) against entry tokens met so far, by id (entry tokens live in the index)
-    seen: dict[int, tuple[float, float]] = field(default_factory=dict, compare=False, hash=False)
+    memo: Memo = field(compare=False, hash=False)
+    # (similarity, link weight, the token) against entry tokens met so far, by the token's id
+    seen: dict[int, tuple[float, float, Token]] = field(compare=False, hash=False)
+    # similarity of this token with entry runs glued
+    joined: dict[Run, float] = field(compare=False, hash=False)
 
 
 def spans(tokens: Sequence[Token]) -> Iterable[tuple[int, tuple[Token, ...]]]:
@@ -112,26 +144,36 @@ def entry_shape(names: Iterable[PreparedName]) -> EntryShape:
     keys: set[str] = set()
     by_weight: dict[float, set[str]] = {}
     tokens: dict[Token, None] = {}
-    runs: list[tuple[Token, ...]] = []
+    runs: dict[tuple[Token, ...], None] = {}
     for name in names:
         keys.update(name.keys)
         for t, t_keys in zip(name.tokens, name.token_keys, strict=True):
             tokens[t] = None
             if t_keys:
                 by_weight.setdefault(t.weight, set()).update(t_keys)
-        runs += [parts for _, parts in spans(name.tokens)]
+        size = len(name.tokens)
+        for span in (2, 3):
+            for start in range(size - span + 1):
+                runs[name.tokens[start : start + span]] = None
     classes = tuple((w, frozenset(k)) for w, k in sorted(by_weight.items(), reverse=True))
+    glued: set[str] = set()
+    glued_lengths: set[int] = set()
+    shape_runs = tuple(map(Run, runs))
+    for run in shape_runs:
+        glued.add(run.glued)
+        glued.add(run.initials)
+        glued_lengths.update(range(run.low, run.high + 1))
     return EntryShape(
         keys=frozenset(keys),
         classes=classes,
-        canons=frozenset(t.canon for t in tokens),
-        word_canons=frozenset(t.canon for t in tokens if not t.particle),
-        norms=frozenset(t.norm for t in tokens),
-        lengths=frozenset(len(t.norm) for t in tokens),
-        glued=frozenset(g for parts in runs for g in ("".join(p.norm for p in parts), _initials(parts))),
-        glued_lengths=frozenset(n for parts in runs for n in joinable_lengths(parts)),
+        canons=frozenset([t.canon for t in tokens]),
+        word_canons=frozenset([t.canon for t in tokens if not t.particle]),
+        norms=frozenset([t.norm for t in tokens]),
+        lengths=frozenset([len(t.norm) for t in tokens]),
+        glued=frozenset(glued),
+        glued_lengths=frozenset(glued_lengths),
         tokens=tuple(tokens),
-        spans=tuple(run_of(parts) for parts in dict.fromkeys(runs)),
+        spans=shape_runs,
     )
 
 
@@ -139,8 +181,10 @@ def _initials(parts: Sequence[Token]) -> str:
     return "".join(p.norm[0] for p in parts)
 
 
-def terms_of(name: PreparedName) -> tuple[Term, ...]:
-    """The traveller name's tokens with what the bound needs (computed once per traveller name)."""
+def terms_of(name: PreparedName, memo: Memo | None = None) -> tuple[Term, ...]:
+    """The traveller name's tokens with what the bound needs (computed once per traveller name); with a
+    `memo`, the relations they find are shared with earlier and later travellers' equal tokens."""
+    memo = Memo() if memo is None else memo
     heads: list[list[tuple[Token, ...]]] = [[] for _ in name.tokens]
     inner: list[set[int]] = [set() for _ in name.tokens]
     inner_glued: list[set[str]] = [set() for _ in name.tokens]
@@ -152,12 +196,24 @@ def terms_of(name: PreparedName) -> tuple[Term, ...]:
     out = []
     for i, (t, keys) in enumerate(zip(name.tokens, name.token_keys, strict=True)):
         kind = PARTICLE if t.particle else LETTER if len(t.norm) == 1 else WORD
-        runs = tuple(run_of(parts) for parts in heads[i])
+        runs = tuple(Run(parts, memo.runs.setdefault(parts, {})) for parts in heads[i])
         glued = frozenset(g for run in runs for g in (run.glued, run.initials))
-        lengths = frozenset(n for run in runs for n in run.lengths)
+        lengths = frozenset(n for run in runs for n in range(run.low, run.high + 1))
+        seen, joined = memo.links.setdefault(t, {}), memo.joined.setdefault(t, {})
         out.append(
             Term(
-                t, t.weight, kind, keys, runs, glued, lengths, frozenset(inner[i]), frozenset(inner_glued[i])
+                t,
+                t.weight,
+                kind,
+                keys,
+                runs,
+                glued,
+                lengths,
+                frozenset(inner[i]),
+                frozenset(inner_glued[i]),
+                memo,
+                seen,
+                joined,
             )
         )
     return tuple(out)
@@ -224,33 +280,53 @@ def _link(term: Term, other: Token) -> tuple[float, float]:
     return sim, INITIAL_WEIGHT if how == INITIAL else max(term.weight, other.weight)
 
 
-def _resolved(term: Term, shape: EntryShape, tau: float, glue: float) -> float:
+def _resolved(term: Term, shape: EntryShape, tau: float, glue: float, cap: float) -> float:
     """The token's best option from its real relations with every entry token; glued links are looked
-    at only when their cheap bound `glue` could beat the single ones."""
+    at only when their cheap bound `glue` could beat the single ones. The caller takes the lower of this
+    and the cheap option `cap`, so the search stops as soon as it reaches `cap` (same bound, less work)."""
     value = -tau * LEAVE_COST * term.weight
+    if value >= cap:
+        return value
     seen = term.seen
     for other in shape.tokens:
         link = seen.get(id(other))
         if link is None:
-            link = seen[id(other)] = _link(term, other)
+            link = seen[id(other)] = (*_link(term, other), other)
+            term.memo.size += 1
         if link[0] > 0:
             value = max(value, link[1] * (link[0] - tau))
+            if value >= cap:
+                return value
     if glue > value:
-        value = max(value, _resolved_glue(term, shape, tau))
+        value = max(value, _resolved_glue(term, shape, tau, cap))
     return value
 
 
-def _resolved_glue(term: Term, shape: EntryShape, tau: float) -> float:
+def _resolved_glue(term: Term, shape: EntryShape, tau: float, cap: float) -> float:
     inner = not (term.inner_lengths.isdisjoint(shape.lengths) and term.inner_glued.isdisjoint(shape.norms))
     value = 0.0 if inner else -1.0
+    memo = term.memo
     for run in term.heads:
+        seen = run.seen
         for other in shape.tokens:
-            if len(other.norm) in run.lengths or other.norm == run.initials:
-                value = max(value, max(1.0, other.weight) * (_joined(run, other) - tau))
-    size = len(term.token.norm)
+            if run.joins(other):
+                found = seen.get(id(other))
+                if found is None:
+                    found = seen[id(other)] = (_joined(run, other), other)
+                    memo.size += 1
+                value = max(value, max(1.0, other.weight) * (found[0] - tau))
+                if value >= cap:
+                    return value
+    joined = term.joined
     for run in shape.spans:
-        if size in run.lengths or term.token.norm == run.initials:
-            value = max(value, max(1.0, term.weight) * (_joined(run, term.token) - tau))
+        if run.joins(term.token):
+            sim = joined.get(run)
+            if sim is None:
+                sim = joined[run] = _joined(run, term.token)
+                memo.size += 1
+            value = max(value, max(1.0, term.weight) * (sim - tau))
+            if value >= cap:
+                return value
     return value
 
 
@@ -266,7 +342,7 @@ def may_reach(terms: Sequence[Term], shape: EntryShape, tau: float) -> bool:
     options.sort(key=lambda option: not option[2].keys.isdisjoint(shape.keys))
     for value, glue, term in options:
         # both bound the token's share: the lower holds
-        total += min(value, _resolved(term, shape, tau, glue)) - value
+        total += min(value, _resolved(term, shape, tau, glue, value)) - value
         if total < -SLACK:
             return False
     return True

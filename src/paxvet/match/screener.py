@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from paxvet.match.bounds import EntryShape, Term, entry_shape, may_reach, terms_of
+from paxvet.match.bounds import EntryShape, Memo, Term, entry_shape, may_reach, terms_of
 from paxvet.match.dates import CONFLICT, EFFECT, BirthDate, _years
 from paxvet.match.evidence import GENDER_CONFLICT, NATIONALITY_AGREES
 from paxvet.match.index import CandidateIndex
@@ -31,6 +31,8 @@ NEAR = 1e-6  # a name score this close to what it must reach is settled by align
 BEST_DATE_EFFECT = max(EFFECT.values())
 # The most gender and nationality can add; a known, differing gender takes GENDER_CONFLICT for sure.
 BEST_FIELDS_EFFECT = NATIONALITY_AGREES
+# Token relations kept across travellers (bounds.Memo), about 100 bytes each: cleared past this many.
+MEMO_LIMIT = 1_000_000
 
 
 def year_span(dates: Sequence[BirthDate]) -> tuple[int, int] | None:
@@ -49,10 +51,10 @@ def gender_of(value: str | None) -> str:
 class _Traveller:
     """What the Screener reads of one traveller, computed once per screen."""
 
-    def __init__(self, record: PersonRecord) -> None:
+    def __init__(self, record: PersonRecord, memo: Memo) -> None:
         self.record = record
         self.names = prepared_names(record)
-        self.terms = [terms_of(q) for q in self.names]
+        self.terms = [terms_of(q, memo) for q in self.names]
         self.years = year_span(record.dates_of_birth)
         self.gender = gender_of(record.gender)
 
@@ -73,6 +75,8 @@ class Screener:
         # Filled as entries become candidates: (years of birth, gender, shape of all names).
         self._facts: list[tuple[tuple[int, int] | None, str, EntryShape] | None] = [None] * len(entries)
         self._name_shapes: dict[int, EntryShape] = {}
+        # Relations of traveller tokens with the entries' tokens, shared by every traveller screened.
+        self._memo = Memo()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -93,7 +97,9 @@ class Screener:
         self, traveller: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
     ) -> list[MatchResult]:
         """Matches scoring at least `threshold`, best first, at most `limit` (scores as score_pair's)."""
-        t = _Traveller(traveller)
+        if self._memo.size > MEMO_LIMIT:
+            self._memo.clear()
+        t = _Traveller(traveller, self._memo)
         documents = self.index.document_matches(traveller) if traveller.documents else set()
         results: list[MatchResult] = []
         for i in self.index.candidates(traveller, t.names):
@@ -132,18 +138,24 @@ class Screener:
             return score_prepared(t.names, t.record, self._names[i], entry, i, context)
         if tau > 1.0 + SLACK or not any(may_reach(terms, shape, tau) for terms in t.terms):
             return None
-        if self._best_name(t, self._names[i], tau) is None:
+        if self._best_name(t, self._names[i], tau, shape) is None:
             return None
         # Scored once more by the scorer itself, so the result is score_pair's to the last bit.
         return score_prepared(t.names, t.record, self._names[i], entry, i, context)
 
-    def _name_shape(self, name: PreparedName) -> EntryShape:
+    def _name_shape(
+        self, name: PreparedName, entry: tuple[PreparedName, ...], whole: EntryShape
+    ) -> EntryShape:
+        if len(entry) == 1:
+            return whole  # the shape of the entry's only name
         shape = self._name_shapes.get(id(name))  # entry names live as long as the index
         if shape is None:
             shape = self._name_shapes[id(name)] = entry_shape([name])
         return shape
 
-    def _best_name(self, t: _Traveller, entry: tuple[PreparedName, ...], tau: float) -> NameComparison | None:
+    def _best_name(
+        self, t: _Traveller, entry: tuple[PreparedName, ...], tau: float, whole: EntryShape
+    ) -> NameComparison | None:
         """score.best_name (no floor) when its result reaches `tau`, else None.
 
         Pairs are visited in best_name's order with its stopping rule. A pair that cannot reach `tau` is
@@ -159,7 +171,7 @@ class Screener:
         for bound, order, q, terms, e in pairs:
             if bound == 0.0:
                 break
-            shape = self._name_shape(e)
+            shape = self._name_shape(e, entry, whole)
             if not may_reach(terms, shape, tau):
                 pending.append((order, q, e))
                 continue
