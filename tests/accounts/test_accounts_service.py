@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from paxvet.accounts import policy
@@ -18,8 +19,9 @@ from paxvet.accounts.auth import (
     user_for_api_token,
 )
 from paxvet.accounts.passwords import generate_password, policy_problems, verify_password
-from paxvet.accounts.service import create_user, find_user
+from paxvet.accounts.service import create_user, find_user, register_failure
 from paxvet.audit.models import AuditEvent
+from paxvet.db import session_factory
 from paxvet.errors import Conflict, InvalidInput, Unauthorized
 from paxvet.settings import Settings
 
@@ -128,3 +130,23 @@ def test_policy_least_privilege() -> None:
     assert policy.can(analyst, "watchlists:manage")
     assert policy.can(admin, "users:manage")
     assert not policy.can_view_hit(admin, "MX-INM")  # admins manage, not vet
+
+
+def test_failures_counted_elsewhere_meanwhile_are_not_lost(engine: Engine) -> None:
+    """Two server processes read the user, both see a wrong password: the second count adds to the
+    first one's (an atomic UPDATE), it does not overwrite it with its own stale copy."""
+    factory = session_factory(engine)
+    with factory() as setup:
+        _user(setup)
+        setup.commit()
+    with factory() as first, factory() as second:
+        stale = find_user(second, "ana")  # read before the other process counts its failure
+        assert stale is not None and stale.failed_logins == 0
+        assert register_failure(first, find_user(first, "ana"), 5, 10) is False  # type: ignore[arg-type]
+        first.commit()
+        assert register_failure(second, stale, 5, 10) is False
+        second.commit()
+        assert stale.failed_logins == 2
+    with factory() as check:
+        user = find_user(check, "ana")
+        assert user is not None and user.failed_logins == 2

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import NoReturn, Protocol
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from paxvet.accounts.models import ApiToken, User, WebSession
 from paxvet.accounts.passwords import DUMMY_HASH, hash_password, needs_rehash, verify_password
@@ -57,7 +57,7 @@ class LocalPasswordAuthenticator:
         elif is_locked(user):
             self._failed(session, user, credentials, "locked")
         elif not verify_password(user.password_hash, credentials.password):
-            locked = register_failure(user, self.max_failures, self.lockout_minutes)
+            locked = register_failure(session, user, self.max_failures, self.lockout_minutes)
             self._failed(session, user, credentials, "locked_now" if locked else "wrong_password")
         if needs_rehash(user.password_hash):
             user.password_hash = hash_password(credentials.password)
@@ -111,8 +111,10 @@ def open_session(session: Session, user: User, hours: int) -> tuple[str, WebSess
 
 
 def find_session(session: Session, token: str) -> WebSession | None:
+    """The live session of this cookie token with its user, read in one statement on every request (no
+    cache: a logout, a disabled user or an expired session is refused on the very next request)."""
     row = session.execute(
-        select(WebSession).where(WebSession.token_hash == _sha256(token))
+        select(WebSession).where(WebSession.token_hash == _sha256(token)).options(joinedload(WebSession.user))
     ).scalar_one_or_none()
     if row is None or row.expires_at <= utcnow() or not row.user.active:
         return None
@@ -140,8 +142,11 @@ def issue_api_token(session: Session, user: User, label: str = "") -> str:
 
 
 def user_for_api_token(session: Session, token: str) -> User | None:
+    """The user of a live bearer token, token and user read in one statement on every call (no cache)."""
     row = session.execute(
-        select(ApiToken).where(ApiToken.token_hash == _sha256(token), ApiToken.revoked.is_(False))
+        select(ApiToken)
+        .where(ApiToken.token_hash == _sha256(token), ApiToken.revoked.is_(False))
+        .options(joinedload(ApiToken.user))
     ).scalar_one_or_none()
     if row is None or not row.user.active:
         return None

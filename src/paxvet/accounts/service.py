@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from paxvet.accounts.models import LANGUAGES, ROLES, Agency, User
 from paxvet.accounts.passwords import check_policy, hash_password
@@ -179,9 +180,18 @@ def is_locked(user: User) -> bool:
     return user.locked_until is not None and user.locked_until > utcnow()
 
 
-def register_failure(user: User, max_failures: int, lockout_minutes: int) -> bool:
-    """Count one failed login; lock the account when the limit is reached. True when now locked."""
-    user.failed_logins += 1
+def register_failure(session: Session, user: User, max_failures: int, lockout_minutes: int) -> bool:
+    """Count one failed login; lock the account when the limit is reached. True when now locked. The count
+    is one atomic UPDATE (the row stays locked until commit), so failures arriving at once, in two threads
+    or two server processes, are all counted."""
+    counted = session.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins),
+        execution_options={"synchronize_session": False},
+    ).scalar_one()
+    set_committed_value(user, "failed_logins", counted)  # the database's count, not this copy's
     if user.failed_logins >= max_failures:
         user.locked_until = utcnow() + timedelta(minutes=lockout_minutes)
         user.failed_logins = 0
