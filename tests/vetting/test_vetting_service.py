@@ -20,7 +20,7 @@ from paxvet.screening.models import Hit
 from paxvet.vetting import allowlist
 from paxvet.vetting.models import Lookout, Suppression
 from paxvet.vetting.schemas import hit_detail, queue_item
-from paxvet.vetting.service import QueueFilters, decide, get_hit, history, queue
+from paxvet.vetting.service import QueueFilters, decide, get_hit, history, queue, queue_lines
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "screening"))
 from screening_factories import Person, make_flight, make_hit, make_list, person_entry
@@ -239,3 +239,61 @@ def test_re_deciding_a_false_positive_ends_its_suppression(session: Session, wor
     (suppression,) = session.scalars(select(Suppression)).all()
     assert suppression.revoked_by == "supervisor.soto"
     assert allowlist.list_suppressions(session) == []
+
+
+def test_queue_lines_show_what_the_queue_holds(session: Session, world: dict) -> None:  # type: ignore[type-arg]
+    """The page's plain lines: same hits, same order, same values as the ORM queue, for every filter,
+    with the explanation read only for a hit from no list entry (a document finding)."""
+    guzman = world["guzman"]
+    finding = Hit(
+        traveller_id=guzman.traveller_id,
+        flight_id=guzman.flight_id,
+        kind="document",
+        subject_key="document:1",
+        category="document",
+        severity="low",
+        summary="expired passport",
+        explanation={"code": "expired", "document": "G1234567", "message": "expired"},
+    )
+    session.add(finding)
+    session.flush()
+    for filters in (
+        QueueFilters(),
+        QueueFilters(airport="mex"),
+        QueueFilters(flight="Y412"),
+        QueueFilters(list_name="OFAC-SDN"),
+        QueueFilters(limit=2),
+        QueueFilters(statuses=("confirmed",)),
+    ):
+        hits, lines = queue(session, filters), queue_lines(session, filters)
+        assert [line.id for line in lines] == [h.id for h in hits]
+        for hit, line in zip(hits, lines, strict=True):
+            assert (line.kind, line.status, line.severity, line.score, line.summary) == (
+                hit.kind,
+                hit.status,
+                hit.severity,
+                hit.score,
+                hit.summary,
+            )
+            f = hit.flight
+            assert (line.flight.id, line.flight.code, line.flight.airport, line.flight.direction) == (
+                f.id,
+                f.code,
+                f.airport,
+                f.direction,
+            )
+            assert line.flight.scheduled_at_airport_utc == f.scheduled_at_airport_utc
+            t = hit.traveller
+            assert (line.traveller.id, line.traveller.surname, line.traveller.given_names) == (
+                t.id,
+                t.surname,
+                t.given_names,
+            )
+            assert (line.watchlist.name if line.watchlist else None) == (
+                hit.watchlist.name if hit.watchlist else None
+            )
+            line_entry = (line.entry.source_id, line.entry.primary_name) if line.entry else None
+            hit_entry = (hit.entry.source_id, hit.entry.primary_name) if hit.entry else None
+            assert line_entry == hit_entry
+            assert line.explanation == (hit.explanation if hit.entry is None else None)
+    assert finding.id in [line.id for line in queue_lines(session, QueueFilters())]

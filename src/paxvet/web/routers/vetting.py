@@ -24,14 +24,25 @@ def visible_queue(v: Viewer, filters: vetting.QueueFilters) -> list[Hit]:
     """The vetting service's queue (its order and filters) narrowed in SQL by the one policy clause, so a
     page is `filters.limit` hits this user may see; the look is audited (committed) before it is shown."""
     hits = vetting.queue(v.db, filters, visible=visible_hits_clause(v.user))
+    _record_queue_view(v, filters, len(hits))
+    return hits
+
+
+def visible_queue_lines(v: Viewer, filters: vetting.QueueFilters) -> list[vetting.QueueLine]:
+    """The same queue as `visible_queue`, as the plain lines the page shows; audited the same way."""
+    lines = vetting.queue_lines(v.db, filters, visible=visible_hits_clause(v.user))
+    _record_queue_view(v, filters, len(lines))
+    return lines
+
+
+def _record_queue_view(v: Viewer, filters: vetting.QueueFilters, shown: int) -> None:
     record_view(
         v.db,
         "vetting:queue:viewed",
         actor=v.user.username,
         agency=v.user.agency_code,
-        details=vetting.queue_view_details(filters, len(hits)),
+        details=vetting.queue_view_details(filters, shown),
     )
-    return hits
 
 
 def visible_hit(v: Viewer, hit_id: Id) -> Hit:
@@ -62,7 +73,7 @@ def queue_page(
         statuses=(status,) if status else ("open",),
         limit=limit,
     )
-    hits = visible_queue(v, filters)
+    hits = visible_queue_lines(v, filters)
     return render(
         v.request,
         "vetting/queue.html",
