@@ -55,6 +55,8 @@ _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 
 def name_key(value: str) -> str:
+    if value.isascii():  # NFKD leaves ASCII as it is: the same key without the round trip
+        return _NON_ALNUM.sub("", value.upper())
     folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().upper()
     return _NON_ALNUM.sub("", folded)
 
