@@ -114,7 +114,7 @@ def test_a_crowded_name_keeps_every_entry_as_promising_as_the_last() -> None:
 
 def test_entries_with_fewer_names_come_first() -> None:
     """A one-word traveller is scored against one-word entries before longer names that would miss."""
-    longer = [person(f"Faiz {w}") for w in made_up(400)]
+    longer = [person(f"Faiz {w}") for w in made_up(1000) if "f" not in w.lower() and "z" not in w][:400]
     index = CandidateIndex([*longer, person("Faiz")])
     assert candidates(index, "Afiz")[0] == 400
 

@@ -33,7 +33,7 @@ from paxvet.match.score import prepared_names
 from paxvet.match.text import Token
 from paxvet.match.tokens import forms
 
-MAX_CANDIDATES = 100  # beyond this, the most promising are kept, and every entry as good as the last one
+MAX_CANDIDATES = 100  # beyond this, the most promising are kept, and the namesakes of the last one
 MAX_TIED = 300  # ... up to this many in all
 RARE_POSTING = 25  # a key this rare selects its entries even alone
 COMMON_CAP = 5000
@@ -214,7 +214,7 @@ class CandidateIndex:
 
     def candidates(self, traveller: PersonRecord, names: tuple[PreparedName, ...]) -> list[int]:
         """Entries worth scoring for this traveller, most promising first: at most MAX_CANDIDATES, and
-        every further entry as promising as the last one kept (up to MAX_TIED)."""
+        further exact namesakes of the last one kept (up to MAX_TIED)."""
         tokens = significant(names)
         tokens += repeated(names)  # 'Mohamed Mohamed Ali' has two tokens to share with 'Muhammad محمد'
         keys = [query_keys(t) for t in tokens]
@@ -229,7 +229,7 @@ class CandidateIndex:
         chosen |= self.document_matches(traveller)
         if len(chosen) <= MAX_CANDIDATES:
             return sorted(chosen)
-        return self._most_promising(chosen, sets, crowded)
+        return self._most_promising(chosen, keys)
 
     def _shared(self, tokens: list[Token], sets: list[set[int]], crowded: list[list[array[int]]]) -> set[int]:
         """Entries sharing two tokens (one of them perhaps crowded), the only token, or a rare one."""
@@ -255,28 +255,41 @@ class CandidateIndex:
                     chosen.update(i for i in small if i not in chosen and any(_holds(p, i) for p in others))
         return chosen
 
-    def _most_promising(
-        self, chosen: set[int], sets: list[set[int]], crowded: list[list[array[int]]]
-    ) -> list[int]:
-        """Rank by the traveller's tokens shared (a rare surname beats a 'Mohammed'), then by how few
-        names the entry has besides; keep MAX_CANDIDATES and every entry ranked as high as the last."""
-        rarity = [
-            math.log(1 + self.size / max(1, len(s) + sum(len(p) for p in c)))
-            for s, c in zip(sets, crowded, strict=True)
-        ]
-
-        def rank(i: int) -> tuple[float, int]:
-            votes = sum(
-                w
-                for s, c, w in zip(sets, crowded, rarity, strict=True)
-                if i in s or any(_holds(p, i) for p in c)
-            )
-            return round(votes, 6), -self.shortest[i]
-
-        ranked = sorted(((rank(i), i) for i in chosen), reverse=True)
-        last = ranked[MAX_CANDIDATES - 1][0]
-        kept = [i for r, i in islice(ranked, MAX_TIED) if r >= last]
+    def _most_promising(self, chosen: set[int], keys: list[frozenset[str]]) -> list[int]:
+        """Rank by the traveller's tokens shared, each by the rarest key it is shared on (a rare surname
+        beats a 'Mohammed', Ahmadi spelt alike beats an Ahmad one letter away), then by how few names the
+        entry has besides; keep MAX_CANDIDATES, and every further entry that shares all the traveller's
+        tokens and ranks as high as the last one kept (exact namesakes are not cut at random)."""
+        votes = dict.fromkeys(chosen, 0.0)
+        shared = dict.fromkeys(chosen, 0)
+        for token in keys:
+            for i, weight in self._key_weights(chosen, token).items():
+                votes[i] += weight
+                shared[i] += 1
+        # ties in list order: no entry is favoured for where it sits in the list
+        ranked = sorted((-round(v, 6), self.shortest[i], i) for i, v in votes.items())
+        last = ranked[MAX_CANDIDATES - 1]
+        kept = [r[2] for r in ranked[:MAX_CANDIDATES]]
+        if shared[last[2]] == len(keys):
+            kept += [r[2] for r in islice(ranked, MAX_CANDIDATES, MAX_TIED) if r[:2] <= last[:2]]
         return kept
+
+    def _key_weights(self, chosen: set[int], keys: Iterable[str]) -> dict[int, float]:
+        """For each chosen entry sharing one of a token's keys, the rarity of the rarest such key."""
+        best: dict[int, float] = {}
+        for key in keys:
+            posting = self.postings.get(key)
+            if posting is None:
+                continue
+            weight = math.log(1 + self.size / len(posting))
+            if len(posting) > 20 * len(chosen):
+                found: Iterable[int] = [i for i in chosen if _holds(posting, i)]
+            else:
+                found = chosen.intersection(posting)
+            for i in found:
+                if weight > best.get(i, 0.0):
+                    best[i] = weight
+        return best
 
     def document_matches(self, traveller: PersonRecord) -> set[int]:
         """Entries sharing a document number with the traveller."""
