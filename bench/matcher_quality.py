@@ -374,6 +374,63 @@ def bench_hispanic(v2: LogicV2, size: int) -> None:
     )
 
 
+def bench_recall(sizes: list[int]) -> None:
+    """Candidate recall at scale: the UN list planted at the end of all real lists and of synthetic
+    lists of namesakes (matcher_speed.py's), the treated UN positives screened through the index alone;
+    candidates per traveller and the index's CPU time per traveller over matcher_speed's travellers."""
+    from matcher_speed import synthetic, travellers, un_truth
+    from paxvet.match.index import CandidateIndex
+    from paxvet.match.score import prepared_names
+
+    un, treated, truth = un_truth()
+    alerting = {i for i, p in enumerate(treated) if score_pair(p, un[truth[i]]).score >= DEFAULT_THRESHOLD}
+    real = [r for lst in load_all() for r in lst.records]
+    people = travellers(600)
+    rows = []
+    for size in [0, *sizes]:
+        entries = synthetic(real, size) if size else real
+        start = time.process_time()
+        index = CandidateIndex([*entries, *un])
+        build = time.process_time() - start
+        start = time.process_time()
+        count = sum(len(index.candidates(p, prepared_names(p))) for p in people)
+        per = (time.process_time() - start) / len(people)
+        missed = [
+            i
+            for i, p in enumerate(treated)
+            if len(entries) + truth[i] not in index.candidates(p, prepared_names(p))
+        ]
+        label = f"synthetic {size:,} + UN" if size else "all real lists + UN (UN entries twice)"
+        rows.append(
+            [
+                label,
+                f"{len(entries) + len(un):,}",
+                f"{build:.0f} s",
+                f"{count / len(people):.1f}",
+                f"{1e3 * per:.2f}",
+                f"{1 - len(missed) / len(treated):.4f}",
+                f"{1 - len(alerting.intersection(missed)) / len(alerting):.4f}",
+                "; ".join(f"{treated[i].names[0].full} / {un[truth[i]].names[0].full}" for i in missed[:5]),
+            ]
+        )
+        del index, entries
+    table(
+        f"Candidate recall at scale ({len(treated)} treated UN positives, {len(alerting)} of them alerting "
+        f"on their entry; {len(people)} travellers for the candidate counts)",
+        [
+            "list",
+            "entries",
+            "index build (CPU)",
+            "candidates / traveller",
+            "index CPU ms / traveller",
+            "candidate recall",
+            "recall of alerting pairs",
+            "missed (first 5)",
+        ],
+        rows,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
@@ -381,7 +438,16 @@ def main() -> None:
     )
     parser.add_argument("--logic-v2-sample", type=int, default=300, help="negatives scored by logic-v2")
     parser.add_argument("--hispanic", type=int, default=200, help="entries in the generated Hispanic slice")
-    parser.add_argument("--only", default="cases,cross,hispanic,un,negatives", help="sections to run")
+    parser.add_argument(
+        "--only",
+        default="cases,cross,hispanic,un,negatives",
+        help="sections to run (also: recall, candidate recall at scale, not run by default)",
+    )
+    parser.add_argument(
+        "--recall-sizes",
+        default="100000",
+        help="synthetic list sizes for --only recall (e.g. 100000,1000000)",
+    )
     parser.add_argument(
         "--misses",
         action="store_true",
@@ -400,6 +466,8 @@ def main() -> None:
         bench_un(v2)
     if "negatives" in only:
         bench_negatives(v2, args.negatives, args.logic_v2_sample)
+    if "recall" in only:
+        bench_recall([int(x) for x in args.recall_sizes.split(",") if x])
 
 
 if __name__ == "__main__":
