@@ -205,3 +205,22 @@ def test_serve_and_users_commands_are_registered() -> None:
     assert users.exit_code == 0 and "create-admin" in users.output
     audit = runner.invoke(app, ["audit", "--help"])
     assert audit.exit_code == 0 and "verify" in audit.output
+
+
+def test_login_rate_limit_is_one_window_for_every_process(tmp_path: Path) -> None:
+    """`paxvet serve --workers N`: each process has its own limiter on the same file (one window)."""
+    from paxvet.web.errors import TooManyRequests
+    from paxvet.web.security import RateLimiter
+
+    path = tmp_path / "login-attempts.json"
+    first, second = RateLimiter(3, path=path), RateLimiter(3, path=path)
+    first.check("192.0.2.1")
+    second.check("192.0.2.1")
+    first.check("192.0.2.1")
+    with pytest.raises(TooManyRequests):
+        second.check("192.0.2.1")
+    with pytest.raises(TooManyRequests):
+        first.check("192.0.2.1")
+    second.check("192.0.2.2")  # another address has its own count
+    path.write_text("not json")  # a torn file starts a new window rather than refusing everyone
+    first.check("192.0.2.1")

@@ -47,7 +47,10 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
     )
     app.state.engine = engine
     app.state.settings = settings
-    app.state.login_limiter = RateLimiter(settings.login_rate_per_minute)
+    # In a file under the data directory: the worker processes of `paxvet serve --workers N` share it.
+    app.state.login_limiter = RateLimiter(
+        settings.login_rate_per_minute, path=settings.data_dir / "login-attempts.json"
+    )
     app.add_middleware(SecurityHeaders, settings=settings)
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

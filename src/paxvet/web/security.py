@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import hmac
+import json
 import secrets
 import threading
 import time
-from collections import deque
+from pathlib import Path
 
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -90,20 +92,52 @@ def check_csrf(expected: str | None, submitted: str) -> None:
 
 
 class RateLimiter:
-    """A sliding window per key (the client's address), in process memory; enough for one server."""
+    """A sliding window of attempts per key (the client's address). With a `path`, the window is kept in
+    that file under an exclusive lock, so every worker process of one server (`paxvet serve --workers N`)
+    counts the same attempts; without one, in this process's memory."""
 
-    def __init__(self, limit: int, window_seconds: float = 60.0) -> None:
+    def __init__(self, limit: int, window_seconds: float = 60.0, path: Path | None = None) -> None:
         self.limit = limit
         self.window = window_seconds
-        self._hits: dict[str, deque[float]] = {}
+        self.path = path
+        self._hits: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
     def check(self, key: str) -> None:
-        now = time.monotonic()
         with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.limit:
-                raise TooManyRequests("too many login attempts from this address; wait a minute")
-            hits.append(now)
+            if self.path is None:
+                allowed = self._count(self._hits, key)
+            else:
+                allowed = self._count_in_file(self.path, key)
+        if not allowed:
+            raise TooManyRequests("too many login attempts from this address; wait a minute")
+
+    def _count(self, hits: dict[str, list[float]], key: str) -> bool:
+        """Drop attempts outside the window (or in the future: the clock went back), then count this one
+        if the key is under the limit."""
+        now = time.time()  # wall clock: shared by processes (a monotonic clock restarts at boot)
+        for name in list(hits):
+            hits[name] = [t for t in hits[name] if now - self.window < t <= now]
+            if not hits[name]:
+                del hits[name]
+        recent = hits.setdefault(key, [])
+        if len(recent) >= self.limit:
+            return False
+        recent.append(now)
+        return True
+
+    def _count_in_file(self, path: Path, key: str) -> bool:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a+", encoding="utf-8") as file:
+            fcntl.flock(file, fcntl.LOCK_EX)  # released when the file closes
+            file.seek(0)
+            try:
+                stored = json.loads(file.read() or "{}")
+            except ValueError:  # a torn or foreign file: start a new window rather than refuse everyone
+                stored = {}
+            hits = {str(k): [float(t) for t in v] for k, v in stored.items() if isinstance(v, list)}
+            allowed = self._count(hits, key)
+            file.seek(0)
+            file.truncate()
+            file.write(json.dumps(hits))
+        return allowed
