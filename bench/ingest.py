@@ -247,16 +247,19 @@ def main(argv: list[str] | None = None) -> None:
     ]
     header = (
         f"| {'step':<38} | {'wall s':>7} | {'CPU s':>7} | {'messages/s':>10} | {'travellers/s':>12} "
-        f"| {'travellers/CPU s':>16} | {'MB/s':>6} | {'peak RSS MB':>11} |"
+        f"| {'travellers/CPU s':>16} | {'vs pydifact (CPU)':>17} | {'MB/s':>6} | {'peak RSS MB':>11} |"
     )
     print(header)
     print("|" + "|".join("-" * (len(c)) for c in header.split("|")[1:-1]) + "|")
+    baseline = 0.0  # pydifact's travellers per CPU second in this run: the ratio column's denominator
     for label, phase in rows:
         messages, travellers, seconds, cpu, peak_kib = run(phase, files)
         messages, travellers = messages or len(files), travellers or people
+        baseline = baseline or travellers / cpu
         print(
             f"| {label:<38} | {seconds:>7.2f} | {cpu:>7.2f} | {messages / seconds:>10,.0f} "
             f"| {travellers / seconds:>12,.0f} | {travellers / cpu:>16,.0f} "
+            f"| {travellers / cpu / baseline:>16.2f}x "
             f"| {total_bytes / 1e6 / seconds:>6.1f} | {peak_kib / 1024:>11.0f} |"
         )
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
