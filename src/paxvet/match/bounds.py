@@ -42,17 +42,17 @@ WORD, PARTICLE, LETTER = 0, 1, 2
 
 class Run:
     """Adjacent tokens glued together, and the lengths (low..high) of the single tokens they are compared
-    with. `seen` keeps the similarity of a traveller's run with the entry tokens met (by id, next to the
-    token, so the id stays its own). Runs hash by identity."""
+    with. `seen` keeps the similarity of a traveller's run with the entry tokens met (by id, see Memo).
+    Runs hash by identity."""
 
     __slots__ = ("glued", "high", "initials", "low", "parts", "seen")
 
-    def __init__(self, parts: tuple[Token, ...], seen: dict[int, tuple[float, Token]] | None = None) -> None:
+    def __init__(self, parts: tuple[Token, ...], seen: dict[int, float] | None = None) -> None:
         self.parts = parts
         self.glued = "".join([p.norm for p in parts])
         self.initials = "".join([p.norm[0] for p in parts])
         self.low, self.high = len(self.glued) - 2, len(self.glued) + 2  # joinable_lengths
-        self.seen: dict[int, tuple[float, Token]] = {} if seen is None else seen
+        self.seen: dict[int, float] = {} if seen is None else seen
 
     def joins(self, whole: Token) -> bool:
         """Whether names._joined_links compares these parts glued with `whole` at all."""
@@ -79,6 +79,7 @@ class EntryShape:
     glued_lengths: frozenset[int]  # lengths a single token compared with glued ones may have
     tokens: tuple[Token, ...]  # distinct tokens
     spans: tuple[Run, ...]  # runs of 2 and 3 adjacent tokens
+    memo: Memo | None = field(default=None, compare=False)  # whose tokens and runs these are
 
     @property
     def heaviest(self) -> float:
@@ -89,17 +90,23 @@ class Memo:
     """Relations of traveller tokens and runs with entry tokens and runs, kept across travellers.
 
     compare_tokens and compare_joined depend on the two sides only, so what one traveller's 'MOHAMMED' found
-    against an entry token serves every later 'MOHAMMED'. Traveller tokens and runs are keyed by value;
-    entry tokens by id (hashing a Token is slow), stored next to the token so that id is never reused
-    while the relation is kept; entry runs by themselves (they hash by identity). `size` counts stored
-    relations; the owner clears the memo past its limit.
+    against an entry token serves every later 'MOHAMMED'. Traveller tokens and runs are keyed by value.
+    Entry shapes built with the memo share one object per distinct entry token and run (`entry_tokens`,
+    `entry_runs`, never cleared), so a relation found against one entry's 'MOHAMMED' serves every entry's;
+    they are keyed by id (hashing a Token is slow), which the memo keeps theirs by keeping them. Relations
+    are kept only between a term and a shape built with the same memo. Values are floats and tuples of
+    floats, which the garbage collector stops tracking. `size` counts stored relations; the owner clears
+    the memo past its limit.
     """
 
     def __init__(self) -> None:
         self.size = 0
-        self.links: dict[Token, dict[int, tuple[float, float, Token]]] = {}
+        self.links: dict[Token, dict[int, tuple[float, float]]] = {}
         self.joined: dict[Token, dict[Run, float]] = {}
-        self.runs: dict[tuple[Token, ...], dict[int, tuple[float, Token]]] = {}
+        self.runs: dict[tuple[Token, ...], dict[int, float]] = {}
+        # not cleared: as large as the distinct tokens and runs of the entries met, kept by their shapes
+        self.entry_tokens: dict[Token, Token] = {}
+        self.entry_runs: dict[tuple[Token, ...], Run] = {}
 
     def clear(self) -> None:
         self.size = 0
@@ -120,8 +127,8 @@ class Term:
     inner_lengths: frozenset[int]  # the same for runs this token is inside of, not first
     inner_glued: frozenset[str]  # those runs glued, and their initials
     memo: Memo = field(compare=False, hash=False)
-    # (similarity, link weight, the token) against entry tokens met so far, by the token's id
-    seen: dict[int, tuple[float, float, Token]] = field(compare=False, hash=False)
+    # (similarity, link weight) against entry tokens met so far, by the token's id
+    seen: dict[int, tuple[float, float]] = field(compare=False, hash=False)
     # similarity of this token with entry runs glued
     joined: dict[Run, float] = field(compare=False, hash=False)
 
@@ -140,7 +147,8 @@ def joinable_lengths(parts: Sequence[Token]) -> set[int]:
     return set(range(length - 2, length + 3))
 
 
-def entry_shape(names: Iterable[PreparedName]) -> EntryShape:
+def entry_shape(names: Iterable[PreparedName], memo: Memo | None = None) -> EntryShape:
+    """The entry's names as the bound reads them; with a `memo`, equal tokens and runs are one object."""
     keys: set[str] = set()
     by_weight: dict[float, set[str]] = {}
     tokens: dict[Token, None] = {}
@@ -158,7 +166,12 @@ def entry_shape(names: Iterable[PreparedName]) -> EntryShape:
     classes = tuple((w, frozenset(k)) for w, k in sorted(by_weight.items(), reverse=True))
     glued: set[str] = set()
     glued_lengths: set[int] = set()
-    shape_runs = tuple(map(Run, runs))
+    if memo is None:
+        shape_runs = tuple(map(Run, runs))
+    else:
+        common, common_runs = memo.entry_tokens, memo.entry_runs
+        tokens = {common.setdefault(t, t): None for t in tokens}
+        shape_runs = tuple(_common_run(common_runs, common, parts) for parts in runs)
     for run in shape_runs:
         glued.add(run.glued)
         glued.add(run.initials)
@@ -174,7 +187,17 @@ def entry_shape(names: Iterable[PreparedName]) -> EntryShape:
         glued_lengths=frozenset(glued_lengths),
         tokens=tuple(tokens),
         spans=shape_runs,
+        memo=memo,
     )
+
+
+def _common_run(
+    runs: dict[tuple[Token, ...], Run], tokens: dict[Token, Token], parts: tuple[Token, ...]
+) -> Run:
+    run = runs.get(parts)
+    if run is None:
+        run = runs[parts] = Run(tuple(tokens.setdefault(t, t) for t in parts))
+    return run
 
 
 def _initials(parts: Sequence[Token]) -> str:
@@ -287,12 +310,15 @@ def _resolved(term: Term, shape: EntryShape, tau: float, glue: float, cap: float
     value = -tau * LEAVE_COST * term.weight
     if value >= cap:
         return value
+    kept = shape.memo is term.memo
     seen = term.seen
     for other in shape.tokens:
-        link = seen.get(id(other))
+        link = seen.get(id(other)) if kept else None
         if link is None:
-            link = seen[id(other)] = (*_link(term, other), other)
-            term.memo.size += 1
+            link = _link(term, other)
+            if kept:
+                seen[id(other)] = link
+                term.memo.size += 1
         if link[0] > 0:
             value = max(value, link[1] * (link[0] - tau))
             if value >= cap:
@@ -306,24 +332,29 @@ def _resolved_glue(term: Term, shape: EntryShape, tau: float, cap: float) -> flo
     inner = not (term.inner_lengths.isdisjoint(shape.lengths) and term.inner_glued.isdisjoint(shape.norms))
     value = 0.0 if inner else -1.0
     memo = term.memo
+    kept = shape.memo is memo
     for run in term.heads:
         seen = run.seen
         for other in shape.tokens:
             if run.joins(other):
-                found = seen.get(id(other))
-                if found is None:
-                    found = seen[id(other)] = (_joined(run, other), other)
-                    memo.size += 1
-                value = max(value, max(1.0, other.weight) * (found[0] - tau))
+                sim = seen.get(id(other)) if kept else None
+                if sim is None:
+                    sim = _joined(run, other)
+                    if kept:
+                        seen[id(other)] = sim
+                        memo.size += 1
+                value = max(value, max(1.0, other.weight) * (sim - tau))
                 if value >= cap:
                     return value
     joined = term.joined
     for run in shape.spans:
         if run.joins(term.token):
-            sim = joined.get(run)
+            sim = joined.get(run) if kept else None
             if sim is None:
-                sim = joined[run] = _joined(run, term.token)
-                memo.size += 1
+                sim = _joined(run, term.token)
+                if kept:
+                    joined[run] = sim
+                    memo.size += 1
             value = max(value, max(1.0, term.weight) * (sim - tau))
             if value >= cap:
                 return value

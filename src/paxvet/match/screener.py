@@ -118,7 +118,11 @@ class Screener:
         facts = self._facts[i]
         if facts is None:
             entry = self.entries[i]
-            facts = (year_span(entry.dates_of_birth), gender_of(entry.gender), entry_shape(self._names[i]))
+            facts = (
+                year_span(entry.dates_of_birth),
+                gender_of(entry.gender),
+                entry_shape(self._names[i], self._memo),
+            )
             self._facts[i] = facts
         return facts
 
@@ -150,7 +154,7 @@ class Screener:
             return whole  # the shape of the entry's only name
         shape = self._name_shapes.get(id(name))  # entry names live as long as the index
         if shape is None:
-            shape = self._name_shapes[id(name)] = entry_shape([name])
+            shape = self._name_shapes[id(name)] = entry_shape([name], self._memo)
         return shape
 
     def _best_name(
