@@ -45,23 +45,44 @@ def record_event(
 ) -> AuditEvent:
     """Append one event (`domain:subject:action`) to the chain, in the caller's transaction."""
     _check_action(action)
-    last_seq, last_hash = _claim_head(session)
+    event = _chain(
+        session,
+        _claim_head(session),
+        action,
+        actor=actor,
+        agency=agency,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        details=details,
+    )
+    _move_head(session, event)
+    session.flush()
+    return event
+
+
+def _chain(session: Session, head: tuple[int, str], action: str, **fields: Any) -> AuditEvent:
+    """The event after `head` (its sequence number and hash), added to the session. The caller holds the
+    claimed head (`_claim_head`) until it commits."""
+    last_seq, last_hash = head
+    subject_id = fields.get("subject_id")
     event = AuditEvent(
         seq=last_seq + 1,
         at=utcnow().replace(microsecond=0),
         action=action,
-        actor=actor,
-        agency=agency,
-        subject_type=subject_type,
+        actor=fields.get("actor"),
+        agency=fields.get("agency"),
+        subject_type=fields.get("subject_type"),
         subject_id=None if subject_id is None else str(subject_id),
-        details=details or {},
+        details=fields.get("details") or {},
         prev_hash=last_hash,
     )
     event.hash = _digest(event.prev_hash, event)
     session.add(event)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=event.seq, hash=event.hash))
-    session.flush()
     return event
+
+
+def _move_head(session: Session, event: AuditEvent) -> None:
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=event.seq, hash=event.hash))
 
 
 def _check_action(action: str) -> None:
@@ -79,7 +100,7 @@ def record_view(
     subject_id: str | int | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    """Append one event for a view of personal data (through `record_event`) and return once it is
+    """Append one event for a view of personal data (chained as `record_event` does) and return once it is
     committed. Views under load share one transaction and one commit (group commit) instead of queueing
     one by one behind the chain head's lock. The caller's transaction is committed first: a view writes
     nothing else, and a caller waiting here must not hold a pooled connection the writer needs."""
@@ -107,7 +128,8 @@ class _Pending:
 @dataclass
 class _GroupCommit:
     """Leader/follower group commit: the first caller finding no batch in flight writes every waiting
-    event (each chained by `record_event`, in arrival order) and commits once; the others wait for it.
+    event (each chained as by `record_event`, in arrival order, under one claim of the head) and commits
+    once; the others wait for it.
     No thread of its own. Across processes the chain head's row lock still orders the batches."""
 
     engine: Engine
@@ -136,9 +158,12 @@ class _GroupCommit:
         error: BaseException | None = None
         try:
             with session_factory(self.engine)() as session:
+                head: tuple[int, str] = _claim_head(session)  # held until the commit: one claim per batch
                 for item in batch:
-                    record_event(session, item.action, **item.fields)
-                session.commit()
+                    event = _chain(session, head, item.action, **item.fields)
+                    head = (event.seq, event.hash)
+                _move_head(session, event)
+                session.commit()  # the events' INSERTs (one executemany) and the head, together
         except BaseException as exc:  # every caller of the batch learns that its event was not written
             error = exc
         for item in batch:
