@@ -34,7 +34,9 @@ class Hit(Base):
     __tablename__ = "hit"
     __table_args__ = (
         UniqueConstraint("traveller_id", "subject_key"),
-        Index("ix_hit_status_flight", "status", "flight_id"),
+        # Covers the vetting queue's id query (status and flight, the agency clause on the list, the order's
+        # severity and score): the page sorts from the index without reading hit rows and their explanations.
+        Index("ix_hit_queue", "status", "flight_id", "watchlist_id", "severity", "score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

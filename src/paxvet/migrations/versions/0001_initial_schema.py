@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-03 20:34:33.169557
+Create Date: 2026-12-05 01:12:22.755909
 """
 
 from collections.abc import Sequence
@@ -612,8 +612,8 @@ def upgrade() -> None:
     with op.batch_alter_table('hit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hit_entry_id'), ['entry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hit_flight_id'), ['flight_id'], unique=False)
+        batch_op.create_index('ix_hit_queue', ['status', 'flight_id', 'watchlist_id', 'severity', 'score', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hit_status'), ['status'], unique=False)
-        batch_op.create_index('ix_hit_status_flight', ['status', 'flight_id'], unique=False)
 
     op.create_table('watchlist_entry_change',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -714,8 +714,8 @@ def downgrade() -> None:
 
     op.drop_table('watchlist_entry_change')
     with op.batch_alter_table('hit', schema=None) as batch_op:
-        batch_op.drop_index('ix_hit_status_flight')
         batch_op.drop_index(batch_op.f('ix_hit_status'))
+        batch_op.drop_index('ix_hit_queue')
         batch_op.drop_index(batch_op.f('ix_hit_flight_id'))
         batch_op.drop_index(batch_op.f('ix_hit_entry_id'))
 
