@@ -288,7 +288,21 @@ def run_backend(
         except subprocess.TimeoutExpired:  # graceful shutdown waits for idle keep-alive connections
             proc.kill()
             proc.wait()
+    CHAIN_CHECKS.append(f"{name}: {verify_audit_chain(url, folder)}")
     return rows
+
+
+CHAIN_CHECKS: list[str] = []
+
+
+def verify_audit_chain(url: str, data_dir: Path) -> str:
+    """`paxvet audit verify` over the events the run wrote (one per queue view and traveller API call)."""
+    env = dict(os.environ, PAXVET_DATABASE_URL=url, PAXVET_DATA_DIR=str(data_dir))
+    paxvet = Path(sys.executable).with_name("paxvet")
+    done = subprocess.run(
+        [str(paxvet), "audit", "verify", "--json"], env=env, capture_output=True, text=True, check=False
+    )
+    return f"exit {done.returncode} {done.stdout.strip() or done.stderr.strip()[-200:]}"
 
 
 def main() -> None:
@@ -323,6 +337,9 @@ def main() -> None:
             f"| {r['p99']:>7.1f} | {r['errors']:>6.0f} | {r['cpu_s']:>12.1f} "
             f"| {r['cpu_ms_per_request']:>10.1f} | {r['load']:>5.1f} | {verdict:<5} |"
         )
+    print("\naudit chain after the run (paxvet audit verify --json):")
+    for line in CHAIN_CHECKS:
+        print(f"  {line}")
 
 
 if __name__ == "__main__":
