@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key as orm_identity_key
@@ -179,19 +180,35 @@ def _store_flight(
         "flight_date": side.local.date(),
         "direction": side.direction,
     }
-    found = connection.execute(_FIND_FLIGHT, {f"key_{name}": value for name, value in key.items()}).scalar()
+    find = {f"key_{name}": value for name, value in key.items()}
+    found = connection.execute(_FIND_FLIGHT, find).scalar()
     values = _flight_values(manifest, leg, result)
+    created = found is None
     if found is None:
-        values = {"status": "open", **key, **values, "created_at": values["updated_at"]}
-        inserted = connection.execute(insert(_FLIGHTS), values).inserted_primary_key
-        if inserted is None:  # every backend paxvet runs on reports it
-            raise RuntimeError("the database did not report the new flight's id")
-        flight_id = int(inserted[0])
-    else:
-        flight_id = int(found)
+        found = _insert_flight(
+            connection, {"status": "open", **key, **values, "created_at": values["updated_at"]}
+        )
+        if found is None:  # PostgreSQL: another process's push created the flight since the SELECT above
+            found, created = connection.execute(_FIND_FLIGHT, find).scalar_one(), False
+    flight_id = int(found)
+    if not created:
         connection.execute(_UPDATE_FLIGHT, {"row_id": flight_id, **values})
-    _store_legs(connection, flight_id, manifest.legs, found is None)
-    return FlightRef(id=flight_id, **key), found is None
+    _store_legs(connection, flight_id, manifest.legs, created)
+    return FlightRef(id=flight_id, **key), created
+
+
+def _insert_flight(connection: Connection, row: dict[str, Any]) -> int | None:
+    """The new flight's id. On SQLite the message's IMMEDIATE transaction keeps every other writer out
+    between the SELECT and this INSERT; PostgreSQL's concurrent transactions are not, so there the INSERT
+    yields to a flight another push inserted meanwhile (None: read it again)."""
+    if connection.dialect.name == "postgresql":
+        statement = pg_insert(_FLIGHTS).values(row).on_conflict_do_nothing(index_elements=list(_FLIGHT_KEY))
+        created = connection.execute(statement.returning(_FLIGHTS.c.id)).scalar()
+        return None if created is None else int(created)
+    inserted = connection.execute(insert(_FLIGHTS), row).inserted_primary_key
+    if inserted is None:  # every backend paxvet runs on reports it
+        raise RuntimeError("the database did not report the new flight's id")
+    return int(inserted[0])
 
 
 def _flight_values(manifest: Manifest, leg: Leg, result: ApplyResult) -> dict[str, Any]:
