@@ -363,12 +363,16 @@ def _unlink(raw: RawMessage, linked: tuple[int | None, str | None]) -> None:
 def _begin_sqlite(session: Session) -> None:
     """pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT after the duplicate
     check's SELECT would be a transaction of its own and its RELEASE a COMMIT: the mapping would be committed
-    apart from (and before) the message's status. Open the message's transaction first."""
+    apart from (and before) the message's status. Open the message's transaction first, IMMEDIATE: with
+    SQLite's one writer, a mapping that read (the flight, its travellers) before taking the write lock
+    fails at its first write with "database is locked" as soon as another process has committed meanwhile
+    (no busy wait helps a stale snapshot); taking the lock first makes a second `paxvet ingest` wait its turn
+    (up to the connection's 30 s timeout) instead. The flights service relies on it for traveller ids."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         return
     if not getattr(connection.connection.dbapi_connection, "in_transaction", True):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 # ---------------------------------------------------------------------------------------------------------
