@@ -141,5 +141,7 @@ class Viewer:
         policy.require(self.user, permission)
 
 
-def viewer(request: Request, db: Session = Depends(db_session)) -> Viewer:
+async def viewer(request: Request, db: Session = Depends(db_session)) -> Viewer:
+    """No I/O here (`identify` has read the user), so it runs on the event loop: a plain function would
+    cost every request one more trip through the thread pool."""
     return Viewer(current_user(request), db, request.state.language, request)
