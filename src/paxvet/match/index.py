@@ -275,20 +275,21 @@ class CandidateIndex:
         return kept
 
     def _key_weights(self, chosen: set[int], keys: Iterable[str]) -> dict[int, float]:
-        """For each chosen entry sharing one of a token's keys, the rarity of the rarest such key."""
+        """For each chosen entry sharing one of a token's keys, the rarity of the rarest such key (rarest
+        first: an entry found is not looked up again in a longer posting)."""
         best: dict[int, float] = {}
-        for key in keys:
-            posting = self.postings.get(key)
-            if posting is None:
-                continue
+        postings = sorted((p for p in map(self.postings.get, keys) if p is not None), key=len)
+        for posting in postings:
+            left = chosen.difference(best) if best else chosen
+            if not left:
+                break
             weight = math.log(1 + self.size / len(posting))
-            if len(posting) > 20 * len(chosen):
-                found: Iterable[int] = [i for i in chosen if _holds(posting, i)]
+            if len(posting) > 20 * len(left):
+                found: Iterable[int] = [i for i in left if _holds(posting, i)]
             else:
-                found = chosen.intersection(posting)
+                found = left.intersection(posting)
             for i in found:
-                if weight > best.get(i, 0.0):
-                    best[i] = weight
+                best[i] = weight
         return best
 
     def document_matches(self, traveller: PersonRecord) -> set[int]:
