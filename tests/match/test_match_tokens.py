@@ -23,3 +23,24 @@ def test_a_name_written_backwards_with_one_slip_matches() -> None:
     assert score_pair(person("Vladimir nitPu"), person("Vladimir Putin")).score >= DEFAULT_THRESHOLD
     for traveller, entry in (("Diana Smith", "Nadia Smith"), ("Maria Lopez", "Amira Lopez")):
         assert score_pair(person(traveller), person(entry)).score < DEFAULT_THRESHOLD
+
+
+def test_a_written_final_long_vowel_must_be_heard_in_the_latin_name() -> None:
+    """Arabic and Persian script leave short vowels out, but a final alef, yeh or yod is written and
+    pronounced: محمدی is Mohammadi, not Mohammad; علي is still Ali, موسى Musa, هادي Hadi, לוי Levi."""
+
+    def related(written: str, latin: str) -> float:
+        (w,), (lat,) = tokens_of(written), tokens_of(latin)
+        return compare_tokens(w, lat)[0]
+
+    assert related("محمدی", "Mohammad") == 0.0
+    assert related("حسنی", "Hassan") == 0.0
+    assert related("محمدی", "Mohammadi") > 0.0
+    for written, latin in (
+        ("علي", "Ali"),
+        ("موسى", "Musa"),
+        ("هادي", "Hadi"),
+        ("לוי", "Levi"),
+        ("عمرو", "Amr"),
+    ):
+        assert related(written, latin) > 0.0, (written, latin)

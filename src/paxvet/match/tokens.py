@@ -113,11 +113,22 @@ def _abjad(written: Token, latin: Token) -> tuple[float, str]:
         return 0.0, ""
     if latin.norm[0] not in "aeiouy" and written.norm[0] in "aeiouy":
         return 0.0, ""
+    if _written_vowel_end(written.raw) and latin.norm[-1] not in "aeiouy":
+        return 0.0, ""  # محمدی is Mohammadi, not Mohammad: a written final long vowel is pronounced
     if not written.skel or written.skel != latin.skel:
         if min(len(written.skel), len(latin.skel)) >= 4:
             return _typo(written.skel, latin.skel, TRANSLIT, floor=4)
         return 0.0, ""
     return {1: 0.6, 2: 0.75}.get(len(written.skel), 0.9), TRANSLIT
+
+
+_FINAL_VOWELS = frozenset("اىيیי")  # alef, alef maksura, Arabic and Persian yeh, Hebrew yod (not waw: عمرو)
+
+
+def _written_vowel_end(raw: str) -> bool:
+    """Whether the last letter (diacritics aside) writes a long vowel, which the skeleton leaves out."""
+    letters = [ch for ch in raw if ch.isalpha()]
+    return bool(letters) and letters[-1] in _FINAL_VOWELS
 
 
 def _one_character(t: Token) -> bool:
