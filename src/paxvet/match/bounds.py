@@ -59,10 +59,6 @@ class Run:
         return self.low <= len(whole.norm) <= self.high or whole.norm == self.initials
 
 
-def run_of(parts: tuple[Token, ...]) -> Run:
-    return Run(parts)
-
-
 @dataclass(frozen=True, slots=True)
 class EntryShape:
     """What the bound reads of an entry's names (one name, or every name of an entry at once)."""
@@ -159,10 +155,8 @@ def entry_shape(names: Iterable[PreparedName], memo: Memo | None = None) -> Entr
             tokens[t] = None
             if t_keys:
                 by_weight.setdefault(t.weight, set()).update(t_keys)
-        size = len(name.tokens)
-        for span in (2, 3):
-            for start in range(size - span + 1):
-                runs[name.tokens[start : start + span]] = None
+        for _, parts in spans(name.tokens):
+            runs[parts] = None
     classes = tuple((w, frozenset(k)) for w, k in sorted(by_weight.items(), reverse=True))
     glued: set[str] = set()
     glued_lengths: set[int] = set()
