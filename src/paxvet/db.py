@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, create_engine, event, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, MetaData, Table, create_engine, event, insert, text
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from paxvet.errors import DatabaseUnavailable
+from paxvet.errors import DatabaseUnavailable, PaxvetError
 from paxvet.settings import get_settings
 
 NAMING = {
@@ -53,6 +53,14 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def insert_returning_id(connection: Connection, table: Table, values: dict[str, Any]) -> int:
+    """INSERT one row with Core (no ORM unit of work) and return its new primary key."""
+    inserted = connection.execute(insert(table), values).inserted_primary_key
+    if inserted is None:  # every backend paxvet runs on reports it
+        raise PaxvetError(f"the database did not report the new {table.name} row's id")
+    return int(inserted[0])
 
 
 def import_all_models() -> None:

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key as orm_identity_key
 
-from paxvet.db import utcnow
+from paxvet.db import insert_returning_id, utcnow
 from paxvet.documents.numbers import normalize_document_number
 from paxvet.flights.bulk import insert_rows
 from paxvet.flights.direction import BorderSide, border_side
@@ -205,10 +205,7 @@ def _insert_flight(connection: Connection, row: dict[str, Any]) -> int | None:
         statement = pg_insert(_FLIGHTS).values(row).on_conflict_do_nothing(index_elements=list(_FLIGHT_KEY))
         created = connection.execute(statement.returning(_FLIGHTS.c.id)).scalar()
         return None if created is None else int(created)
-    inserted = connection.execute(insert(_FLIGHTS), row).inserted_primary_key
-    if inserted is None:  # every backend paxvet runs on reports it
-        raise RuntimeError("the database did not report the new flight's id")
-    return int(inserted[0])
+    return insert_returning_id(connection, _FLIGHTS, row)
 
 
 def _flight_values(manifest: Manifest, leg: Leg, result: ApplyResult) -> dict[str, Any]:

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, inspect, select, update
+from sqlalchemy import Table, bindparam, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from paxvet.db import session_scope, utcnow
+from paxvet.db import insert_returning_id, session_scope, utcnow
 from paxvet.errors import InvalidInput, NotFound
 from paxvet.ingest.edifact import Diagnostic, EdifactFile, Message, parse_edifact, paused_gc
 from paxvet.ingest.handlers import HandlerOutcome, handler_for
@@ -100,7 +100,7 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     session.flush()  # the statements below go to the connection directly
     connection = session.connection()
     root = xml_root(data)
-    file_id = _insert(connection, _FILES, _file_row(source, data, edifact=root is None))
+    file_id = insert_returning_id(connection, _FILES, _file_row(source, data, edifact=root is None))
     session.commit()  # the bytes are safe before any parsing
     result = ReceiveResult(file_id=file_id, source=source)
     parsed: EdifactFile | None = None
@@ -122,7 +122,8 @@ def _receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     if result.file_problems:
         connection.execute(_UPDATE_FILE, {"row_id": file_id, "problems": result.file_problems})
     for raw, _, _ in items:  # transient RawMessage objects: written by the statements here, not the ORM
-        raw.id = _insert(connection, _MESSAGES, {name: getattr(raw, name) for name in _MESSAGE_INSERT})
+        row = {name: getattr(raw, name) for name in _MESSAGE_INSERT}
+        raw.id = insert_returning_id(connection, _MESSAGES, row)
     session.commit()
     for raw, payload, diagnostics in items:
         result.messages.append(_process(session, raw, payload, diagnostics, result))
@@ -184,13 +185,6 @@ def _file_row(source: str, data: bytes, edifact: bool) -> dict[str, Any]:
     if edifact:  # the parse's problems, JSON null when none (set now: no second write of the file then)
         row["problems"] = None
     return row
-
-
-def _insert(connection: Connection, table: Table, values: dict[str, Any]) -> int:
-    inserted = connection.execute(insert(table), values).inserted_primary_key
-    if inserted is None:  # every backend paxvet runs on reports it
-        raise RuntimeError(f"the database did not report the new {table.name} row's id")
-    return int(inserted[0])
 
 
 def _file_status(result: ReceiveResult) -> str:
