@@ -410,7 +410,8 @@ def upgrade() -> None:
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('traveller_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_traveller_name_key_traveller_id_traveller'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('key', 'traveller_id', name=op.f('pk_traveller_name_key'))
+    sa.PrimaryKeyConstraint('key', 'traveller_id', name=op.f('pk_traveller_name_key')),
+    sqlite_with_rowid=False
     )
     with op.batch_alter_table('traveller_name_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_traveller_name_key_traveller_id'), ['traveller_id'], unique=False)
