@@ -14,6 +14,7 @@ from paxvet.ingest.edifact import Diagnostic, Message
 from paxvet.ingest.handlers import HandlerOutcome, handles
 from paxvet.ingest.models import PROCESSED, RawMessage
 from paxvet.ingest.paxlst import Manifest, read_paxlst
+from paxvet.screening.models import refresh_queue_times
 
 
 @handles("PAXLST")
@@ -28,6 +29,8 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
     if result.flight is None or outcome.errors:
         return outcome
     flight = result.flight
+    # the manifest may have moved the flight's times (a Core UPDATE): its hits' copy for the queue order
+    refresh_queue_times(session.connection(), [flight.id])
     outcome.flight_ids.add(flight.id)
     outcome.traveller_ids.update(result.traveller_ids)
     if result.pnr_only:  # no query when the manifest's upsert saw no PNR-only traveller on the flight

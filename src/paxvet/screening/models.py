@@ -7,11 +7,27 @@ one. That unique pair is the single source of truth for hit counts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, relationship
 
 from paxvet.db import Base, UTCDateTime, utcnow
 from paxvet.flights.models import Flight, Traveller
@@ -34,9 +50,10 @@ class Hit(Base):
     __tablename__ = "hit"
     __table_args__ = (
         UniqueConstraint("traveller_id", "subject_key"),
-        # Covers the vetting queue's id query (status and flight, the agency clause on the list, the order's
-        # severity and score): the page sorts from the index without reading hit rows and their explanations.
-        Index("ix_hit_queue", "status", "flight_id", "watchlist_id", "severity", "score", "id"),
+        # The vetting queue's order (soonest at the airport first, then severity and score) walked from the
+        # index: the first page reads its rows in order and stops, instead of sorting every open hit. Covers
+        # the id query (the flight for the airport filter, the agency clause on the list).
+        Index("ix_hit_queue", "status", "queue_at", "flight_id", "watchlist_id", "severity", "score", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +78,9 @@ class Hit(Base):
     screening_run_id: Mapped[int | None] = mapped_column(Integer)  # the run that last raised/updated it
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A copy of the flight's `scheduled_at_airport_utc` (the queue's order), kept by `refresh_queue_times`
+    # and the events below: an index on `hit` can then serve the order, which a join to `flight` cannot.
+    queue_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     traveller: Mapped[Traveller] = relationship()
     flight: Mapped[Flight] = relationship()
@@ -70,6 +90,51 @@ class Hit(Base):
     @property
     def severity_rank(self) -> int:
         return SEVERITY_RANK.get(self.severity, 0)
+
+
+_HITS = cast(Table, Hit.__table__)
+
+
+def _flight_time(flight_id: Any) -> Any:
+    return select(Flight.scheduled_at_airport_utc).where(Flight.id == flight_id).scalar_subquery()
+
+
+def refresh_queue_times(connection: Connection, flight_ids: Collection[int]) -> None:
+    """Copy these flights' scheduled times at the airport onto their hits (`Hit.queue_at`). For writers
+    that change a flight with Core (the ORM's are caught by the event below); a hit already in step is
+    not rewritten."""
+    if not flight_ids:
+        return
+    at = _flight_time(_HITS.c.flight_id)
+    connection.execute(
+        update(_HITS)
+        .where(_HITS.c.flight_id.in_(sorted(flight_ids)), _HITS.c.queue_at.is_distinct_from(at))
+        .values(queue_at=at)
+    )
+
+
+@event.listens_for(Hit, "before_insert")
+def _queue_time_of_new_hit(_mapper: Mapper[Hit], connection: Connection, hit: Hit) -> None:
+    """A hit created without its flight's time (screening sets it) reads it: the copy is never missing."""
+    if hit.queue_at is None:
+        hit.queue_at = connection.execute(select(_flight_time(hit.flight_id))).scalar()
+
+
+_QUEUE_TIME_INPUTS = ("scheduled_arrival_utc", "scheduled_departure_utc", "direction")
+
+
+@event.listens_for(Hit, "before_update")
+def _queue_time_of_moved_hit(_mapper: Mapper[Hit], connection: Connection, hit: Hit) -> None:
+    if inspect(hit).attrs.flight_id.history.has_changes():
+        hit.queue_at = connection.execute(select(_flight_time(hit.flight_id))).scalar()
+
+
+@event.listens_for(Flight, "after_update")
+def _queue_times_of_changed_flight(_mapper: Mapper[Flight], connection: Connection, flight: Flight) -> None:
+    """A flight whose time at the airport changed through the ORM (a PNR push, an edit) moves its hits."""
+    state = inspect(flight)
+    if any(state.attrs[name].history.has_changes() for name in _QUEUE_TIME_INPUTS):
+        refresh_queue_times(connection, [flight.id])
 
 
 class ScreeningRun(Base):

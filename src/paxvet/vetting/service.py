@@ -81,16 +81,15 @@ def queue_view_details(filters: QueueFilters, shown: int) -> dict[str, Any]:
 
 
 def _page_ids(filters: QueueFilters, visible: ColumnElement[bool] | None) -> Any:
-    """The page's hit ids in queue order. Only narrow columns are sorted: sorting whole joined rows
-    (explanations, entry records) cost 34 ms per page at 10,000 open hits on SQLite."""
+    """The page's hit ids in queue order, by the hit's copy of its flight's time (`Hit.queue_at`): the
+    index `ix_hit_queue` yields them in that order, so the database reads the first flights' hits and stops
+    (sorting every open hit by the joined flight's time cost 4-6 ms on SQLite, 12-15 ms on PostgreSQL at
+    10,000 open hits). Hits at the same time are ordered by severity and score from those rows."""
     stmt = (
         select(Hit.id)
-        .join(Flight, Hit.flight_id == Flight.id)
         .where(Hit.status.in_(filters.statuses))
         .where(visible if visible is not None else true())
-        .order_by(
-            Flight.scheduled_at_airport_utc.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id
-        )
+        .order_by(Hit.queue_at.asc().nulls_last(), _SEVERITY_ORDER, Hit.score.desc(), Hit.id)
         .limit(filters.limit)
     )
     return _filtered(stmt, filters)
@@ -253,11 +252,14 @@ def _line(row: Any, explanation: dict[str, Any] | None) -> QueueLine:
 
 
 def _filtered(stmt: Any, filters: QueueFilters) -> Any:
-    if filters.airport:
-        stmt = stmt.where(Flight.airport == filters.airport.upper())
-    if filters.flight:
+    if filters.airport:  # a third of the hits or so: walked in queue order, checked against the flights
+        at_airport = select(Flight.id).where(Flight.airport == filters.airport.upper())
+        stmt = stmt.where(Hit.flight_id.in_(at_airport))
+    if filters.flight:  # one flight's hits: the database starts from the flight
         carrier, number = _split_flight(filters.flight)
-        stmt = stmt.where(Flight.carrier == carrier, Flight.number.in_({number, number.lstrip("0") or "0"}))
+        stmt = stmt.join(Flight, Hit.flight_id == Flight.id).where(
+            Flight.carrier == carrier, Flight.number.in_({number, number.lstrip("0") or "0"})
+        )
     if filters.list_name:
         stmt = stmt.join(Watchlist, Hit.watchlist_id == Watchlist.id).where(
             Watchlist.name == filters.list_name

@@ -602,6 +602,7 @@ def upgrade() -> None:
     sa.Column('screening_run_id', sa.Integer(), nullable=True),
     sa.Column('created_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', paxvet.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('queue_at', paxvet.db.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['entry_id'], ['watchlist_entry.id'], name=op.f('fk_hit_entry_id_watchlist_entry')),
     sa.ForeignKeyConstraint(['flight_id'], ['flight.id'], name=op.f('fk_hit_flight_id_flight'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['list_version_id'], ['watchlist_version.id'], name=op.f('fk_hit_list_version_id_watchlist_version')),
@@ -613,7 +614,7 @@ def upgrade() -> None:
     with op.batch_alter_table('hit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hit_entry_id'), ['entry_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hit_flight_id'), ['flight_id'], unique=False)
-        batch_op.create_index('ix_hit_queue', ['status', 'flight_id', 'watchlist_id', 'severity', 'score', 'id'], unique=False)
+        batch_op.create_index('ix_hit_queue', ['status', 'queue_at', 'flight_id', 'watchlist_id', 'severity', 'score', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_hit_status'), ['status'], unique=False)
 
     op.create_table('watchlist_entry_change',
