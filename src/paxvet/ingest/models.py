@@ -42,8 +42,11 @@ class RawMessage(Base):
 
     __tablename__ = "ingest_message"
     __table_args__ = (
+        # the duplicate check (sha256 = ? AND status = ?); also serves every lookup by sha256 alone
         Index("ix_ingest_message_hash_status", "sha256", "status"),
-        Index("ix_ingest_message_part_set", "part_set_key"),
+        # the multi-part totals check (part_set_key = ? AND status = ?): with part_set_key alone SQLite's
+        # planner took ix_ingest_message_status and read every processed message for each manifest
+        Index("ix_ingest_message_part_set", "part_set_key", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,7 +63,7 @@ class RawMessage(Base):
     part_number: Mapped[int] = mapped_column(Integer, default=1)
     part_flag: Mapped[str | None] = mapped_column(String(2))
     part_set_key: Mapped[str | None] = mapped_column(String(250))
-    sha256: Mapped[str] = mapped_column(String(64), index=True)  # of the message body (UNH..UNT) or XML
+    sha256: Mapped[str] = mapped_column(String(64))  # of the message body (UNH..UNT) or XML
     content: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16), default=RECEIVED, index=True)
     problems: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)

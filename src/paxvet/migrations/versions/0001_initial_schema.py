@@ -253,8 +253,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_ingest_message_file_id'), ['file_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_ingest_message_flight_id'), ['flight_id'], unique=False)
         batch_op.create_index('ix_ingest_message_hash_status', ['sha256', 'status'], unique=False)
-        batch_op.create_index('ix_ingest_message_part_set', ['part_set_key'], unique=False)
-        batch_op.create_index(batch_op.f('ix_ingest_message_sha256'), ['sha256'], unique=False)
+        batch_op.create_index('ix_ingest_message_part_set', ['part_set_key', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_ingest_message_status'), ['status'], unique=False)
 
     op.create_table('traveller',
@@ -803,7 +802,6 @@ def downgrade() -> None:
     op.drop_table('traveller')
     with op.batch_alter_table('ingest_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ingest_message_status'))
-        batch_op.drop_index(batch_op.f('ix_ingest_message_sha256'))
         batch_op.drop_index('ix_ingest_message_part_set')
         batch_op.drop_index('ix_ingest_message_hash_status')
         batch_op.drop_index(batch_op.f('ix_ingest_message_flight_id'))
