@@ -9,11 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from paxvet.accounts.policy import can_view_hit, hit_owner_agency, visible_hits_clause
 from paxvet.audit.service import record_view
+from paxvet.db import utcnow
 from paxvet.errors import NotFound
 from paxvet.screening.models import HIT_STATUSES, Hit
 from paxvet.vetting import service as vetting
 from paxvet.vetting.models import DISPOSITIONS
+from paxvet.web.data.queue import queue_rows
 from paxvet.web.deps import Id, Viewer, viewer
+from paxvet.web.i18n import translations
 from paxvet.web.templating import render
 
 router = APIRouter()
@@ -73,12 +76,13 @@ def queue_page(
         statuses=(status,) if status else ("open",),
         limit=limit,
     )
-    hits = visible_queue_lines(v, filters)
+    lines = visible_queue_lines(v, filters)
+    rows = queue_rows(lines, translations(v.language), v.language, utcnow())
     return render(
         v.request,
         "vetting/queue.html",
         {
-            "hits": hits,
+            "hits": rows,
             "f": filters,
             "status": status,
             "statuses": HIT_STATUSES,
