@@ -8,9 +8,9 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -23,13 +23,23 @@ GENESIS = "0" * 64
 ACTION_PATTERN = re.compile(r"^[a-z_]+:[a-z_]+:[a-z_]+$")
 
 
+_EVENTS = cast(Table, AuditEvent.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+# Core statements on the session's connection: the ORM's bulk UPDATE (with its session synchronisation) and
+# unit of work cost more than the statements themselves on every audited view.
+_CLAIM_HEAD = (
+    update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq).returning(_HEAD.c.seq, _HEAD.c.hash)
+)
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+
+
 def _digest(prev_hash: str, event: AuditEvent) -> str:
-    body = json.dumps(
-        {**event.to_dict(), "prev": prev_hash},
-        sort_keys=True,
-        ensure_ascii=False,
-        default=str,
-    )
+    return _digest_of(prev_hash, event.to_dict())
+
+
+def _digest_of(prev_hash: str, said: dict[str, object]) -> str:
+    """The hash of what an event says (`AuditEvent.to_dict()`) and its link to its predecessor."""
+    body = json.dumps({**said, "prev": prev_hash}, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -63,26 +73,40 @@ def record_event(
 def _chain(session: Session, head: tuple[int, str], action: str, **fields: Any) -> AuditEvent:
     """The event after `head` (its sequence number and hash), added to the session. The caller holds the
     claimed head (`_claim_head`) until it commits."""
-    last_seq, last_hash = head
-    subject_id = fields.get("subject_id")
-    event = AuditEvent(
-        seq=last_seq + 1,
-        at=utcnow().replace(microsecond=0),
-        action=action,
-        actor=fields.get("actor"),
-        agency=fields.get("agency"),
-        subject_type=fields.get("subject_type"),
-        subject_id=None if subject_id is None else str(subject_id),
-        details=fields.get("details") or {},
-        prev_hash=last_hash,
-    )
-    event.hash = _digest(event.prev_hash, event)
+    event = AuditEvent(**_event_row(head, action, **fields))
     session.add(event)
     return event
 
 
+def _event_row(head: tuple[int, str], action: str, **fields: Any) -> dict[str, Any]:
+    """The columns of the event after `head` (its sequence number and hash), its own hash included."""
+    last_seq, last_hash = head
+    subject_id = fields.get("subject_id")
+    row: dict[str, Any] = {
+        "seq": last_seq + 1,
+        "at": utcnow().replace(microsecond=0),
+        "action": action,
+        "actor": fields.get("actor"),
+        "agency": fields.get("agency"),
+        "subject_type": fields.get("subject_type"),
+        "subject_id": None if subject_id is None else str(subject_id),
+        "details": fields.get("details") or {},
+        "prev_hash": last_hash,
+    }
+    said = {name: row[name] for name in _SAID} | {"at": row["at"].isoformat()}  # as AuditEvent.to_dict()
+    row["hash"] = _digest_of(last_hash, said)
+    return row
+
+
+_SAID = ("seq", "action", "actor", "agency", "subject_type", "subject_id", "details")
+
+
 def _move_head(session: Session, event: AuditEvent) -> None:
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=event.seq, hash=event.hash))
+    _move_head_to(session, event.seq, event.hash)
+
+
+def _move_head_to(session: Session, seq: int, hash_: str) -> None:
+    session.connection().execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": hash_})
 
 
 def _check_action(action: str) -> None:
@@ -159,11 +183,13 @@ class _GroupCommit:
         try:
             with session_factory(self.engine)() as session:
                 head: tuple[int, str] = _claim_head(session)  # held until the commit: one claim per batch
+                rows = []
                 for item in batch:
-                    event = _chain(session, head, item.action, **item.fields)
-                    head = (event.seq, event.hash)
-                _move_head(session, event)
-                session.commit()  # the events' INSERTs (one executemany) and the head, together
+                    rows.append(_event_row(head, item.action, **item.fields))
+                    head = (rows[-1]["seq"], rows[-1]["hash"])
+                session.connection().execute(insert(_EVENTS), rows)  # one executemany, no ORM objects
+                _move_head_to(session, *head)
+                session.commit()  # the events and the head, together
         except BaseException as exc:  # every caller of the batch learns that its event was not written
             error = exc
         for item in batch:
@@ -190,12 +216,7 @@ def _appender(engine: Engine) -> _GroupCommit:
 def _claim_head(session: Session) -> tuple[int, str]:
     """Lock the head row (waiting for any other writer to commit) and return the newest (seq, hash)."""
     for _ in range(3):
-        claimed = session.execute(
-            update(AuditHead)
-            .where(AuditHead.id == 1)
-            .values(seq=AuditHead.seq)
-            .returning(AuditHead.seq, AuditHead.hash)
-        ).one_or_none()
+        claimed = session.connection().execute(_CLAIM_HEAD).one_or_none()
         if claimed is not None:
             return int(claimed[0]), str(claimed[1])
         last = session.execute(
