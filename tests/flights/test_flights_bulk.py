@@ -72,18 +72,22 @@ def test_bulk_travellers_are_stored_as_sqlalchemy_stores_them(session: Session) 
         _traveller(flight_id, 2, date_of_birth=None, address=None, bags=None, extra={"seat": "1A"}),
         _traveller(flight_id, 3, updated_at=WHEN.astimezone(east), created_at=WHEN + timedelta(seconds=1)),
         _traveller(flight_id, 4, surname="", given_names="", date_of_birth=date(1990, 1, 2)),
+        # empty JSON containers (serialized once a batch) and an old date (ISO text without the format)
+        _traveller(flight_id, 5, address={}, bags=[], extra={}, date_of_birth=date(999, 3, 4)),
     ]
     core = [{**r, "identity_key": "core|" + r["identity_key"]} for r in rows]
     bulk = [{**r, "identity_key": "bulk|" + r["identity_key"]} for r in rows]
     session.execute(insert(TRAVELLERS), core)
     insert_rows(session, TRAVELLERS, bulk)
-    assert len(_stored(session, TRAVELLERS, "bulk|")) == 4
+    assert len(_stored(session, TRAVELLERS, "bulk|")) == 5
     assert [r[1:] for r in _stored(session, TRAVELLERS, "bulk|")] == [
         r[1:] for r in _stored(session, TRAVELLERS, "core|")
     ]
     loaded = session.scalars(select(Traveller).where(Traveller.identity_key.like("bulk|%"))).all()
     assert [t.updated_at for t in loaded][2] == WHEN and loaded[1].extra == {"seat": "1A"}
     assert loaded[0].address == {"street": "REFORMA 1", "city": "MEXICO"} and loaded[1].address is None
+    assert (loaded[4].address, loaded[4].bags, loaded[4].extra) == ({}, [], {})
+    assert loaded[4].date_of_birth == date(999, 3, 4)
 
 
 def test_bulk_documents_are_stored_as_sqlalchemy_stores_them(session: Session) -> None:

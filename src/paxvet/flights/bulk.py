@@ -4,7 +4,10 @@ SQLAlchemy's Core executemany spends more CPU per row building and processing pa
 a traveller) than SQLite spends storing it. Here the statement is compiled once per dialect, table and
 column set; each row goes through the same per-column bind processors SQLAlchemy would apply (so the stored
 values are identical: JSON text, SQLite date strings, UTC datetimes), with a column's processed NULL
-computed once; the rows go to the driver in one `exec_driver_sql` executemany.
+computed once; the rows go to the driver in one `exec_driver_sql` executemany. Two shortcuts give the same
+text for less CPU: a dialect that stores a date as its ISO text gets `date.isoformat` (C) instead of its
+format string, and a JSON column's empty list or dict is serialized once per batch (a document without
+findings stores "[]").
 """
 
 from __future__ import annotations
@@ -14,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import JSON, Date, Table, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -31,6 +34,7 @@ class _Prepared:
     nulls: tuple[Any, ...]  # each column's processed None (a JSON column stores the text "null")
     positional: bool
     memo: frozenset[int]  # positions of date and UTC datetime columns: processed values memoized
+    empties: frozenset[int]  # positions of JSON columns: an empty list or dict processed once a batch
 
 
 _prepared: weakref.WeakKeyDictionary[Dialect, dict[tuple[str, tuple[str, ...]], _Prepared | None]] = (
@@ -53,27 +57,41 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 def _parameters(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Any]:
     values_of = itemgetter(*prepared.names)
-    work: list[tuple[int, Callable[[Any], Any], Any, dict[Any, Any] | None]] = [
-        (index, process, null, {} if index in prepared.memo else None)
-        for index, (process, null) in enumerate(zip(prepared.processors, prepared.nulls, strict=True))
-        if process is not None
-    ]
+    work = [_work_item(prepared, index) for index, process in enumerate(prepared.processors) if process]
     out: list[Any] = []
     for row in rows:
         values = list(values_of(row)) if len(prepared.names) > 1 else [row[prepared.names[0]]]
-        for index, process, null, seen in work:
+        for index, process, null, seen, empties in work:
             value = values[index]
             if value is None:
                 values[index] = null
-            elif seen is None:
-                values[index] = process(value)
-            else:  # dates and times repeat within a manifest (one timestamp per message)
+            elif seen is not None:  # dates and times repeat within a manifest (one timestamp per message)
                 done = seen.get(value)
                 if done is None:
                     done = seen[value] = process(value)
                 values[index] = done
+            elif empties is not None and not value and type(value) in _CONTAINERS:
+                done = empties.get(type(value))
+                if done is None:
+                    done = empties[type(value)] = process(value)
+                values[index] = done
+            else:
+                values[index] = process(value)
         out.append(tuple(values) if prepared.positional else dict(zip(prepared.names, values, strict=True)))
     return out
+
+
+_CONTAINERS = (list, dict)  # empty ones serialize alike: "[]", "{}"
+_WorkItem = tuple[int, Callable[[Any], Any], Any, dict[Any, Any] | None, dict[type, Any] | None]
+
+
+def _work_item(prepared: _Prepared, index: int) -> _WorkItem:
+    """(position, processor, processed NULL, memo of processed values, memo of processed empty containers)
+    for one column of one batch."""
+    process = cast(Callable[[Any], Any], prepared.processors[index])
+    seen: dict[Any, Any] | None = {} if index in prepared.memo else None
+    empties: dict[type, Any] | None = {} if index in prepared.empties else None
+    return index, process, prepared.nulls[index], seen, empties
 
 
 def _prepare(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Prepared | None:
@@ -91,13 +109,33 @@ def _compile(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Prepared
         return None
     processors = tuple(_processor(table, name, dialect) for name in names)
     nulls = tuple(None if process is None else process(None) for process in processors)
+    processors = tuple(_faster(table, name, process) for name, process in zip(names, processors, strict=True))
     memo = frozenset(i for i, name in enumerate(names) if _is_date(table, name))
-    return _Prepared(compiled.string, names, processors, nulls, bool(compiled.positional), memo)
+    empties = frozenset(i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON))
+    return _Prepared(compiled.string, names, processors, nulls, bool(compiled.positional), memo, empties)
 
 
 def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
     type_ = table.c[name].type
     return type_.dialect_impl(dialect).bind_processor(dialect)
+
+
+def _faster(table: Table, name: str, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """The same processor for values other than None, or a cheaper one writing the same text."""
+    if process is not None and type(table.c[name].type) is Date and _stores_iso_dates(process):
+        return date.isoformat  # checked just before: no format string and dict per date
+    return process
+
+
+_PROBE_DATES = (date(1, 1, 1), date(999, 12, 31), date(1970, 1, 2), date(2026, 12, 5), date(9999, 12, 31))
+
+
+def _stores_iso_dates(process: Callable[[Any], Any]) -> bool:
+    """Does this date processor write a date as `date.isoformat` does (SQLite's default storage format)?"""
+    try:
+        return all(process(day) == day.isoformat() for day in _PROBE_DATES)
+    except (TypeError, ValueError):
+        return False
 
 
 def _is_date(table: Table, name: str) -> bool:
