@@ -43,6 +43,7 @@ class ApplyResult:
     created: int = 0
     updated: int = 0
     pnr_only: bool = True  # the flight may hold PNR-only travellers (False once the upsert saw none)
+    new_flight: bool = False  # this manifest created the flight (so nothing refers to it yet: no hits)
     problems: list[tuple[str, str, int | None]] = field(default_factory=list)  # (severity, text, segment)
 
     def warn(self, text: str, segment: int | None = None) -> None:
@@ -103,7 +104,7 @@ def apply_manifest(
     connection = session.connection()
     flight, created = _store_flight(connection, manifest, cast(Leg, side.leg), side, result)
     _expire_cached_flight(session, flight.id)
-    result.flight = flight
+    result.flight, result.new_flight = flight, created
     if manifest.subtype in ("CLOB", "CLNB") or (
         manifest.travellers and all(t.party == "ZZZ" for t in manifest.travellers)
     ):

@@ -29,8 +29,9 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
     if result.flight is None or outcome.errors:
         return outcome
     flight = result.flight
-    # the manifest may have moved the flight's times (a Core UPDATE): its hits' copy for the queue order
-    refresh_queue_times(session.connection(), [flight.id])
+    if not result.new_flight:  # a flight this manifest created has no hits yet (one UPDATE per file less)
+        # the manifest may have moved the flight's times (a Core UPDATE): its hits' copy for the queue order
+        refresh_queue_times(session.connection(), [flight.id])
     outcome.flight_ids.add(flight.id)
     outcome.traveller_ids.update(result.traveller_ids)
     if result.pnr_only:  # no query when the manifest's upsert saw no PNR-only traveller on the flight
