@@ -117,7 +117,8 @@ class Traveller(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    flight_id: Mapped[int] = mapped_column(ForeignKey("flight.id", ondelete="CASCADE"), index=True)
+    # no index of its own: the unique (flight_id, identity_key) index serves lookups by flight
+    flight_id: Mapped[int] = mapped_column(ForeignKey("flight.id", ondelete="CASCADE"))
     identity_key: Mapped[str] = mapped_column(String(200))  # what makes two pushes the same person
     role: Mapped[str] = mapped_column(String(10), default="passenger")  # passenger | crew
     surname: Mapped[str] = mapped_column(String(200), default="")

@@ -287,7 +287,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('flight_id', 'identity_key', name=op.f('uq_traveller_flight_id'))
     )
     with op.batch_alter_table('traveller', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_traveller_flight_id'), ['flight_id'], unique=False)
         batch_op.create_index('ix_traveller_names', ['surname', 'given_names'], unique=False)
         batch_op.create_index(batch_op.f('ix_traveller_reservation_ref'), ['reservation_ref'], unique=False)
 
@@ -797,7 +796,6 @@ def downgrade() -> None:
     with op.batch_alter_table('traveller', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_traveller_reservation_ref'))
         batch_op.drop_index('ix_traveller_names')
-        batch_op.drop_index(batch_op.f('ix_traveller_flight_id'))
 
     op.drop_table('traveller')
     with op.batch_alter_table('ingest_message', schema=None) as batch_op:
