@@ -1,12 +1,18 @@
 """The queue page's rows with their display text worked out once in Python (times at each airport, time
-left, translated labels, what was matched), so the template only places and escapes plain strings: per
-row, template function calls and `{{ }}` outputs were most of the page's rendering time."""
+left, translated labels, what was matched), so the template only places them: per row, template function
+calls and `{{ }}` outputs were most of the page's rendering time.
+
+Every text of a row is HTML-escaped here, once (`html.escape`, quotes included), and the template's row
+loop outputs the rows with autoescape off: Jinja's escape of each of the ~850 outputs of a page (a
+markupsafe Markup built per output) was a quarter of the whole request's CPU on the live server. Ids are
+ints. `tests/web/test_web_queue_rows.py` checks that no text field of a row can carry markup."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from html import escape
 
 from babel.support import NullTranslations
 
@@ -17,7 +23,7 @@ from paxvet.web.labels import finding_text, label_for
 
 @dataclass(frozen=True, slots=True)
 class QueueRow:
-    """One row of the queue page: the line's ids and the text shown in each cell."""
+    """One row of the queue page: the line's ids (ints) and the text shown in each cell, HTML-escaped."""
 
     id: int
     flight_id: int
@@ -67,19 +73,19 @@ def _row(line: QueueLine, texts: _Texts, language: str, now: datetime) -> QueueR
     flight, traveller = line.flight, line.traveller
     outbound = flight.direction == "outbound"
     return QueueRow(
-        id=line.id,
-        flight_id=flight.id,
-        flight_code=flight.code,
-        traveller_id=traveller.id,
-        traveller_name=f"{traveller.surname}, {traveller.given_names}",
-        scheduled=_local_time(flight.scheduled_at_airport_utc, flight.airport, language),
+        id=int(line.id),
+        flight_id=int(flight.id),
+        flight_code=escape(flight.code),
+        traveller_id=int(traveller.id),
+        traveller_name=escape(f"{traveller.surname}, {traveller.given_names}"),
+        scheduled=escape(_local_time(flight.scheduled_at_airport_utc, flight.airport, language)),
         outbound=outbound,
-        time_left=_time_left(flight.scheduled_at_airport_utc, outbound, texts, now),
-        severity=line.severity,
-        severity_label=texts.label(line.severity),
-        score=f"{line.score:.2f}",
-        list_name=line.watchlist.name if line.watchlist else texts.label(line.kind),
-        matched=_matched(line, texts),
+        time_left=escape(_time_left(flight.scheduled_at_airport_utc, outbound, texts, now)),
+        severity=escape(line.severity),
+        severity_label=escape(texts.label(line.severity)),
+        score=escape(f"{line.score:.2f}"),
+        list_name=escape(line.watchlist.name if line.watchlist else texts.label(line.kind)),
+        matched=escape(_matched(line, texts)),
         decidable=line.status != "withdrawn",
     )
 
