@@ -5,10 +5,20 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy.orm import Session
 
-from paxvet.flights.service import identity_key, name_key
+from conftest import FIXTURES
+from paxvet.flights.models import Flight
+from paxvet.flights.service import apply_manifest, identity_key, name_key
 from paxvet.ingest.airports import airport_country, local_to_utc
-from paxvet.ingest.paxlst import TravellerData, parse_edi_date, parse_edi_datetime, split_flight
+from paxvet.ingest.edifact import parse_edifact
+from paxvet.ingest.paxlst import (
+    TravellerData,
+    parse_edi_date,
+    parse_edi_datetime,
+    read_paxlst,
+    split_flight,
+)
 
 
 @pytest.mark.parametrize(
@@ -108,3 +118,16 @@ def test_identity_key_ignores_case_accents_and_punctuation() -> None:
     )
     assert identity_key(a) == identity_key(b) != identity_key(crew)
     assert name_key("Smith-Jones ") == "SMITHJONES"
+
+
+def test_a_manifest_says_whether_it_moved_a_known_flights_times(session: Session) -> None:
+    """The handler refreshes the hits' queue time only then (none for a new flight or unchanged times)."""
+    data = (FIXTURES / "paxlst" / "basic_d05b.edi").read_bytes()
+    message = parse_edifact(data).messages[0]
+    assert apply_manifest(session, read_paxlst(message)).times_moved is False  # new flight
+    assert apply_manifest(session, read_paxlst(message)).times_moved is False  # same times
+    later = data.replace(b"DTM+232:2507011530", b"DTM+232:2507011745")
+    moved = apply_manifest(session, read_paxlst(parse_edifact(later).messages[0]))
+    assert moved.times_moved is True and moved.flight is not None
+    stored = session.get_one(Flight, moved.flight.id)
+    assert stored.scheduled_arrival_utc == datetime(2025, 7, 1, 23, 45, tzinfo=UTC)

@@ -43,7 +43,7 @@ class ApplyResult:
     created: int = 0
     updated: int = 0
     pnr_only: bool = True  # the flight may hold PNR-only travellers (False once the upsert saw none)
-    new_flight: bool = False  # this manifest created the flight (so nothing refers to it yet: no hits)
+    times_moved: bool = False  # it changed a known flight's scheduled departure or arrival (hits' queue time)
     problems: list[tuple[str, str, int | None]] = field(default_factory=list)  # (severity, text, segment)
 
     def warn(self, text: str, segment: int | None = None) -> None:
@@ -104,7 +104,7 @@ def apply_manifest(
     connection = session.connection()
     flight, created = _store_flight(connection, manifest, cast(Leg, side.leg), side, result)
     _expire_cached_flight(session, flight.id)
-    result.flight, result.new_flight = flight, created
+    result.flight = flight
     if manifest.subtype in ("CLOB", "CLNB") or (
         manifest.travellers and all(t.party == "ZZZ" for t in manifest.travellers)
     ):
@@ -155,7 +155,8 @@ _LEG_COLUMNS = (
 )
 # built once (SQLAlchemy then finds their compiled form by a cheap cache key); executed with parameters
 _FLIGHT_KEY = ("carrier", "number", "airport", "flight_date", "direction")
-_FIND_FLIGHT = select(_FLIGHTS.c.id).where(
+_FLIGHT_TIMES = ("scheduled_departure_utc", "scheduled_arrival_utc")
+_FIND_FLIGHT = select(_FLIGHTS.c.id, *(_FLIGHTS.c[name] for name in _FLIGHT_TIMES)).where(
     *(_FLIGHTS.c[name] == bindparam(f"key_{name}") for name in _FLIGHT_KEY)
 )
 _UPDATE_FLIGHT = update(_FLIGHTS).where(_FLIGHTS.c.id == bindparam("row_id"))
@@ -182,18 +183,21 @@ def _store_flight(
         "direction": side.direction,
     }
     find = {f"key_{name}": value for name, value in key.items()}
-    found = connection.execute(_FIND_FLIGHT, find).scalar()
+    stored = connection.execute(_FIND_FLIGHT, find).first()
     values = _flight_values(manifest, leg, result)
-    created = found is None
+    created = stored is None
+    found = None if stored is None else stored.id
     if found is None:
         found = _insert_flight(
             connection, {"status": "open", **key, **values, "created_at": values["updated_at"]}
         )
         if found is None:  # PostgreSQL: another process's push created the flight since the SELECT above
-            found, created = connection.execute(_FIND_FLIGHT, find).scalar_one(), False
+            stored, created = connection.execute(_FIND_FLIGHT, find).one(), False
+            found = stored.id
     flight_id = int(found)
-    if not created:
+    if stored is not None and not created:
         connection.execute(_UPDATE_FLIGHT, {"row_id": flight_id, **values})
+        result.times_moved = any(stored._mapping[name] != values[name] for name in _FLIGHT_TIMES)
     _store_legs(connection, flight_id, manifest.legs, created)
     return FlightRef(id=flight_id, **key), created
 

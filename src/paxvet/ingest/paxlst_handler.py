@@ -29,8 +29,8 @@ def handle_paxlst(session: Session, message: Message, raw: RawMessage) -> Handle
     if result.flight is None or outcome.errors:
         return outcome
     flight = result.flight
-    if not result.new_flight:  # a flight this manifest created has no hits yet (one UPDATE per file less)
-        # the manifest may have moved the flight's times (a Core UPDATE): its hits' copy for the queue order
+    if result.times_moved:  # not for a flight this manifest created (no hits yet) or did not move
+        # the manifest moved the flight's times (a Core UPDATE): its hits' copy for the queue order
         refresh_queue_times(session.connection(), [flight.id])
     outcome.flight_ids.add(flight.id)
     outcome.traveller_ids.update(result.traveller_ids)
