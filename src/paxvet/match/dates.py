@@ -71,6 +71,14 @@ def compare_dates(traveller: tuple[BirthDate, ...], entry: tuple[BirthDate, ...]
     return DateComparison(best[0], EFFECT[best[0]], show(best[1]), show(best[2]))
 
 
+def date_effect(traveller: tuple[BirthDate, ...], entry: tuple[BirthDate, ...]) -> float:
+    """`compare_dates(traveller, entry).effect` without the comparison's display strings (the Screener's
+    bounds need the number for every candidate, the explanation only for the few it scores)."""
+    if not traveller or not entry:
+        return EFFECT[UNKNOWN]
+    return max(EFFECT[relate(a, b)] for a in traveller for b in entry)
+
+
 def _years(d: BirthDate) -> tuple[int, int]:
     if isinstance(d, DateRange):
         return d.start_year, d.end_year

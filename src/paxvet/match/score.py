@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paxvet.match.dates import EFFECT, SAME, DateComparison, compare_dates
+from paxvet.match.dates import EFFECT, SAME, DateComparison, compare_dates, date_effect
 from paxvet.match.evidence import (
     DOCUMENT_FLOOR,
     NATIONALITY_AGREES,
@@ -122,6 +122,14 @@ def context_effects(
         compare_gender(traveller.gender, entry.gender),
         compare_nationality(traveller.nationalities, entry.nationalities),
     )
+
+
+def context_effect(traveller: PersonRecord, entry: PersonRecord) -> float:
+    """The sum of `context_effects`' three effects, in the same order (so the same float), without building
+    the date comparison's explanation."""
+    dob = date_effect(traveller.dates_of_birth, entry.dates_of_birth)
+    gender = compare_gender(traveller.gender, entry.gender).effect
+    return dob + gender + compare_nationality(traveller.nationalities, entry.nationalities).effect
 
 
 def score_prepared(

@@ -20,7 +20,7 @@ from paxvet.match.records import PersonRecord
 from paxvet.match.score import (
     DEFAULT_THRESHOLD,
     MatchResult,
-    context_effects,
+    context_effect,
     prepared_names,
     score_prepared,
 )
@@ -136,16 +136,15 @@ class Screener:
         if 1.0 + best_date + best_fields + BEST_FIELDS_EFFECT < threshold - SLACK:
             return None  # not even a perfect name would do
         entry = self.entries[i]
-        dob, sex, nationality = context = context_effects(t.record, entry)
-        tau = threshold - (dob.effect + sex.effect + nationality.effect)
+        tau = threshold - context_effect(t.record, entry)
         if tau <= SLACK:  # the dates etc. reach the threshold on their own: every pair is a result
-            return score_prepared(t.names, t.record, self._names[i], entry, i, context)
+            return score_prepared(t.names, t.record, self._names[i], entry, i)
         if tau > 1.0 + SLACK or not any(may_reach(terms, shape, tau) for terms in t.terms):
             return None
         if self._best_name(t, self._names[i], tau, shape) is None:
             return None
         # Scored once more by the scorer itself, so the result is score_pair's to the last bit.
-        return score_prepared(t.names, t.record, self._names[i], entry, i, context)
+        return score_prepared(t.names, t.record, self._names[i], entry, i)
 
     def _name_shape(
         self, name: PreparedName, entry: tuple[PreparedName, ...], whole: EntryShape

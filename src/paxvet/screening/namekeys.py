@@ -23,7 +23,7 @@ from paxvet.documents.numbers import folded_document_number
 from paxvet.flights.models import Flight, Traveller
 from paxvet.match.index import significant
 from paxvet.match.records import PersonRecord
-from paxvet.match.score import context_effects, prepared_names
+from paxvet.match.score import context_effect, prepared_names
 from paxvet.match.text import Token
 from paxvet.screening.models import TravellerNameKey
 from paxvet.screening.travellers import TravellerView, chunks
@@ -142,7 +142,7 @@ class Reachable:
         found = self._seen.get(key)
         if found is None:
             view = TravellerView(0, 0, "", "", gender, dob, nationality, None)
-            effects = sum(c.effect for c in context_effects(view.person_record(), self.entries[entry]))
+            effects = context_effect(view.person_record(), self.entries[entry])
             found = self._seen[key] = 1.0 + effects >= self.thresholds[entry] - 1e-9
         return found
 
