@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 from matcher_lists import load_all
@@ -51,13 +52,13 @@ def clear_caches() -> None:
                     value.cache_clear()
 
 
-def fresh(screener: object, size: int) -> None:
-    """Drop what a Screener learnt while screening (its index stays)."""
-    vars_ = screener.__dict__
-    vars_["_facts"] = [None] * size
-    vars_["_name_shapes"] = {}
-    if "_memo" in vars_:
-        vars_["_memo"] = type(vars_["_memo"])()
+def fresh(screener: Any, size: int) -> None:
+    """Drop what a Screener learnt while screening (its index stays); by attribute, not through
+    `__dict__`, which a Screener compiled with mypyc does not have."""
+    screener._facts = [None] * size
+    screener._name_shapes = {}
+    if hasattr(screener, "_memo"):
+        screener._memo = type(screener._memo)()
 
 
 def run(screener: Screener, people: list[PersonRecord], threshold: float) -> tuple[float, Hits]:
