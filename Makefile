@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The install compiles these with mypyc (setup.py): an edit to one of them reinstalls, which recompiles.
+COMPILED_SOURCES := setup.py $(wildcard src/paxvet/match/*.py)
 PYTEST := $(BIN)/python -m pytest
 export PAXVET_TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test lint typecheck test-unit test-postgres test-browser browser bench migration clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(COMPILED_SOURCES)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -51,4 +53,5 @@ migration: $(STAMP)
 	$(BIN)/python scripts/regen_initial_migration.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache build
+	rm -f src/paxvet/match/*.so src/paxvet_match__mypyc*.so src/paxvet/match/_compiled.json

@@ -13,10 +13,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from paxvet.db import Base, import_all_models, make_engine, migrate, session_factory
+from paxvet.match import BUILD
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 POSTGRES_URL = os.environ.get("PAXVET_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def pytest_report_header() -> str:
+    """Which matcher the tests run: compiled with mypyc or pure Python (see paxvet/match/_build.py)."""
+    return f"paxvet.match: {BUILD}"
 
 
 def shared_path(*parts: str) -> Path:
