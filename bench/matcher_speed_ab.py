@@ -78,10 +78,12 @@ def main() -> None:
     new = Screener(entries)
     with tempfile.TemporaryDirectory() as folder:
         sys.path.insert(0, folder)
-        base_module(args.base, "base_bounds", "bounds.py", Path(folder))
+        base_bounds = base_module(args.base, "base_bounds", "bounds.py", Path(folder))
         old_class = base_module(args.base, "base_screener", "screener.py", Path(folder)).Screener
     old = old_class.__new__(old_class)
     old.__dict__.update(entries=entries, index=new.index, _thresholds=None, _names=new._names)
+    if hasattr(base_bounds, "Memo"):  # a base since the relation memo keeps one (fresh() renews it)
+        old._memo = base_bounds.Memo()
     print(f"{len(people):,} travellers, {len(entries):,} entries, base {args.base} vs working tree")
     print("| threshold | cold base | cold new | ratio | warm base | warm new | ratio | hits | load |")
     print("|---|---|---|---|---|---|---|---|---|")
