@@ -131,7 +131,11 @@ class OptionalBuildExt(build_ext):
         _say(f"compiled with mypyc: paxvet.match.{{{','.join(COMPILED)}}}")
 
 
-EXTENSIONS = _extensions()
-if not EXTENSIONS:
+# pip runs this file once per build hook; only the commands that build need the translation (the
+# metadata hooks' egg_info does not: it took one more mypyc run, about 20 CPU s, per install)
+BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "install", "develop"}
+BUILDING = not BUILD_COMMANDS.isdisjoint(sys.argv[1:])
+EXTENSIONS = _extensions() if BUILDING else []
+if BUILDING and not EXTENSIONS:
     _remove_compiled_in_place()  # build_ext does not run without extensions
 setup(ext_modules=EXTENSIONS, cmdclass={"build_ext": OptionalBuildExt})
