@@ -176,7 +176,7 @@ class TravellerNameKey(Base):
     __tablename__ = "traveller_name_key"
     # SQLite keeps the rows in the primary key's own b-tree (no rowid table beside it): two b-trees to write
     # per key instead of three; rows are short, which is what WITHOUT ROWID is for.
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     traveller_id: Mapped[int] = mapped_column(
