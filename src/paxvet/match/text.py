@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from anyascii import anyascii
@@ -26,15 +25,41 @@ _ABD_PREFIX = re.compile(r"^abd(ul|el|al|ol|ou|u|e|a|o)?(.*)$")
 _ABD_WORDS = frozenset({"abd", "abdul", "abdel", "abdal", "abdol", "abdou", "abdu", "abdoul", "abdil"})
 
 
-@dataclass(frozen=True, slots=True)
 class Token:
-    raw: str  # as written in the source
-    norm: str  # Latin a-z only, lower case, accents and punctuation gone
-    canon: str  # spelling-variant key (Mohammed/Muhammad -> muhammad, Abd al-Rahman -> abdrahman)
-    skel: str  # consonant skeleton used as a phonetic key
-    script: str  # latin | arabic | cyrillic | greek | hebrew | cjk | other
-    particle: bool  # de, del, la, y, al, bin, ibn, abu ...
-    weight: float  # how much this token identifies a person
+    """One comparable word of a name. Immutable by convention; equal tokens are usually one object
+    (`make_token` interns them), and the hash is computed once, because the matcher's memos and caches
+    hash tokens millions of times."""
+
+    __slots__ = ("_hash", "canon", "norm", "particle", "raw", "script", "skel", "weight")
+
+    def __init__(
+        self, raw: str, norm: str, canon: str, skel: str, script: str, particle: bool, weight: float
+    ) -> None:
+        self.raw = raw  # as written in the source
+        self.norm = norm  # Latin a-z only, lower case, accents and punctuation gone
+        self.canon = canon  # spelling-variant key (Mohammed/Muhammad -> muhammad, Abd al-Rahman -> abdrahman)
+        self.skel = skel  # consonant skeleton used as a phonetic key
+        self.script = script  # latin | arabic | cyrillic | greek | hebrew | cjk | other
+        self.particle = particle  # de, del, la, y, al, bin, ibn, abu ...
+        self.weight = weight  # how much this token identifies a person
+        self._hash = hash((raw, norm, canon, script))  # skel, particle and weight follow from these
+
+    def _fields(self) -> tuple[str, str, str, str, str, bool, float]:
+        return (self.raw, self.norm, self.canon, self.skel, self.script, self.particle, self.weight)
+
+    def __eq__(self, other: object) -> bool:
+        if self is other:
+            return True
+        if not isinstance(other, Token):
+            return NotImplemented
+        return self._hash == other._hash and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __repr__(self) -> str:
+        names = ("raw", "norm", "canon", "skel", "script", "particle", "weight")
+        return "Token(" + ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True)) + ")"
 
 
 def script_of(text: str) -> str:
@@ -161,7 +186,9 @@ def token_weight(norm: str, canon: str, particle: bool) -> float:
     return 0.6 if len(norm) == 2 else 1.0
 
 
+@lru_cache(maxsize=200_000)
 def make_token(raw: str, norm: str, script: str, canon: str | None = None) -> Token:
+    """The token of this word; equal words give the same object while it is cached (see Token)."""
     canon = canon or canonical(norm)
     particle = canon in PARTICLES and script != "cjk"  # 이 (Lee) reads 'i', not the Catalan particle
     return Token(
