@@ -14,15 +14,17 @@ def serve(
     import uvicorn
 
     from paxvet.console import open_engine
-    from paxvet.web.app import create_app
+    from paxvet.web.app import create_app, settle_heap
 
     engine = open_engine()  # migrated once here, before any worker starts
     options = {"host": host, "port": port, "proxy_headers": False, "server_header": False}
     if workers == 1:
-        uvicorn.run(create_app(engine), **options)  # type: ignore[arg-type]
+        app = create_app(engine)
+        settle_heap()
+        uvicorn.run(app, **options)  # type: ignore[arg-type]
         return
     engine.dispose()
-    uvicorn.run("paxvet.web.app:create_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+    uvicorn.run("paxvet.web.app:create_served_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:
