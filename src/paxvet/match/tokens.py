@@ -60,7 +60,52 @@ def forms(t: Token) -> frozenset[str]:
 
 def compare_tokens(a: Token, b: Token) -> tuple[float, str]:
     """The best relation between two tokens, as (similarity, how)."""
+    if _surely_unrelated(a, b):
+        return 0.0, ""
     return _compare(a, b)
+
+
+_Plain = tuple[int, frozenset[str], frozenset[str]]
+
+
+@lru_cache(maxsize=200_000)
+def _plain(t: Token) -> _Plain | None:
+    """For a plain word (Latin script, one spelling, no particle, no Abd- compound): its letters as a bit
+    mask and its nickname and other-language groups; None for any other token."""
+    if t.script != "latin" or t.particle or t.canon.startswith("abd") or forms(t) != {t.norm}:
+        return None
+    mask = 0
+    for ch in t.norm:  # norm holds a-z only
+        mask |= 1 << (ord(ch) - 97)
+    return mask, nickname_groups(t.canon), equivalent_groups(t.canon)
+
+
+def _surely_unrelated(a: Token, b: Token) -> bool:
+    """True only when `_compare(a, b)` finds no relation, from cheap facts: most pairs the matcher meets
+    are two different plain words, and ruling them out this way skips the full comparison.
+
+    Between two plain words a relation needs equal spellings, keys or skeletons, a shared group, one word
+    starting the other (initial, truncated), or a typo (`_typo`): that needs both words of 4 letters or
+    more, lengths at most 2 apart, and either the same first letter (the Jaro-Winkler rules) or an edit
+    distance within `allowed_edits`, reversed or not. Each edit changes the multiset of letters by at most
+    one on each side, so more distinct letters missing on one side than edits allowed rules that out."""
+    pa, pb = _plain(a), _plain(b)
+    if pa is None or pb is None:
+        return False
+    x, y = a.norm, b.norm
+    if x == y or a.canon == b.canon or a.skel == b.skel:
+        return False
+    if (pa[1] and not pa[1].isdisjoint(pb[1])) or (pa[2] and not pa[2].isdisjoint(pb[2])):
+        return False
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if long_.startswith(short):
+        return False
+    if len(short) < 4 or len(long_) - len(short) > 2:
+        return True
+    if x[0] == y[0]:
+        return False
+    missing = max((pa[0] & ~pb[0]).bit_count(), (pb[0] & ~pa[0]).bit_count())
+    return missing > allowed_edits(len(long_))
 
 
 @lru_cache(maxsize=500_000)
