@@ -76,18 +76,30 @@ def _entries(session: Session, records: list[dict]) -> list:  # type: ignore[typ
 
 
 def test_keys_follow_the_travellers_latest_name(session: Session) -> None:
-    flight = make_flight(session, [Person("GUZMAN", "OVIDIO", date(1990, 3, 29), "AB12345")])
-    (traveller,) = flight.travellers
-    screen_travellers(session, [traveller.id])
+    people = [Person("GUZMAN", "OVIDIO", date(1990, 3, 29), "AB12345"), Person("CARO", "RAFAEL", None, "R2")]
+    flight = make_flight(session, people)
+    traveller, other = sorted(flight.travellers, key=lambda t: t.surname != "GUZMAN")
+    screen_travellers(session, [traveller.id, other.id])
     (view,) = load_travellers(session, [traveller.id])
     assert {"doc:A812345", "c:guzman", "c:ovidio"} <= traveller_keys(view)  # O/0, B/8 ... folded
+    before = _stored(session, other.id)
+    assert _stored(session, traveller.id) == traveller_keys(view)
+    screen_travellers(session, [traveller.id, other.id])  # nothing changed: the same keys
+    assert _stored(session, traveller.id) == traveller_keys(view)
     traveller.surname = "SALAZAR"  # a corrected name on a later push
+    traveller.documents[0].number = "XY98765"
     session.flush()
-    screen_travellers(session, [traveller.id])
-    stored = set(
-        session.scalars(select(TravellerNameKey.key).where(TravellerNameKey.traveller_id == traveller.id))
-    )
-    assert "c:salazar" in stored and "c:guzman" not in stored
+    screen_travellers(session, [traveller.id, other.id])
+    stored = _stored(session, traveller.id)
+    assert "c:salazar" in stored and "c:guzman" not in stored and "doc:XY98765" in stored
+    assert not any(k.startswith("doc:A8") for k in stored)
+    assert stored == traveller_keys(load_travellers(session, [traveller.id])[0])
+    assert _stored(session, other.id) == before
+
+
+def _stored(session: Session, traveller_id: int) -> set[str]:
+    stmt = select(TravellerNameKey.key).where(TravellerNameKey.traveller_id == traveller_id)
+    return set(session.scalars(stmt))
 
 
 def test_travellers_outside_the_window_are_not_candidates(session: Session) -> None:

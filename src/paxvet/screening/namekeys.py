@@ -15,11 +15,12 @@ from datetime import date, datetime
 from itertools import combinations
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, exists, func, insert, select
+from sqlalchemy import Table, bindparam, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.models import BookingTraveller
 from paxvet.documents.numbers import folded_document_number
+from paxvet.flights.bulk import insert_rows
 from paxvet.flights.models import Flight, Traveller
 from paxvet.match.index import significant
 from paxvet.match.records import PersonRecord
@@ -30,6 +31,7 @@ from paxvet.screening.travellers import TravellerView, chunks
 
 RARE = 200  # a name key on at most this many travellers selects them alone (the matcher's idea, scaled)
 MIN_DOCUMENT = 5  # the matcher ignores shorter document numbers
+_KEYS = cast(Table, TravellerNameKey.__table__)
 
 
 def token_key_sets(record: PersonRecord) -> list[set[str]]:
@@ -80,13 +82,26 @@ def traveller_keys(view: TravellerView) -> set[str]:
 
 
 def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
-    """Replace the stored keys of these travellers (a later push may change a name)."""
+    """Bring the stored keys of these travellers in line with their names and documents now (a later push
+    may change a name). Only the difference is written: a traveller's first screening inserts its keys, a
+    push that changed nothing the keys depend on writes nothing (B-tree inserts at random places of the
+    keys' primary key were most of live screening's CPU outside the matcher)."""
     for batch in chunks(list(views)):
-        ids = [v.id for v in batch]
-        session.execute(delete(TravellerNameKey).where(TravellerNameKey.traveller_id.in_(ids)))
-        rows = [{"key": k, "traveller_id": v.id} for v in batch for k in traveller_keys(v)]
-        if rows:
-            session.execute(insert(cast(Table, TravellerNameKey.__table__)), rows)  # Core: no ORM bookkeeping
+        stored = _stored_keys(session, [v.id for v in batch])
+        wanted = {(k, v.id) for v in batch for k in traveller_keys(v)}
+        gone = stored - wanted
+        if gone:
+            session.execute(
+                delete(_KEYS).where(_KEYS.c.key == bindparam("k"), _KEYS.c.traveller_id == bindparam("t")),
+                [{"k": k, "t": t} for k, t in sorted(gone)],
+            )
+        insert_rows(session, _KEYS, [{"key": k, "traveller_id": t} for k, t in sorted(wanted - stored)])
+
+
+def _stored_keys(session: Session, traveller_ids: list[int]) -> set[tuple[str, int]]:
+    """(key, traveller id) pairs stored for these travellers (read from the traveller_id index alone)."""
+    stmt = select(_KEYS.c.key, _KEYS.c.traveller_id).where(_KEYS.c.traveller_id.in_(traveller_ids))
+    return {(k, t) for k, t in session.execute(stmt)}
 
 
 def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
