@@ -63,10 +63,29 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 
 
 def create_served_app() -> FastAPI:
-    """The factory each worker process of `paxvet serve --workers N` calls: the app, then its heap settled."""
+    """The factory each worker process of `paxvet serve --workers N` calls: the app, ready to serve."""
     app = create_app()
-    settle_heap()
+    prepare_worker()
     return app
+
+
+def prepare_worker() -> None:
+    """Load what the first requests would otherwise load, then settle the heap. Loaded lazily, the airport
+    time zones (60 ms on a quiet machine) were loaded by every request in flight at once when a worker met
+    its first queue page: a second's wait for each of them under load."""
+    from sqlalchemy.orm import configure_mappers
+
+    from paxvet.web.i18n import LANGUAGES, airport_zone, translations
+    from paxvet.web.templating import environment
+
+    configure_mappers()
+    airport_zone("MEX")
+    for language in LANGUAGES:
+        translations(language)
+    templates = environment()
+    for name in templates.list_templates(extensions=["html"]):
+        templates.get_template(name)
+    settle_heap()
 
 
 def settle_heap() -> None:

@@ -14,13 +14,13 @@ def serve(
     import uvicorn
 
     from paxvet.console import open_engine
-    from paxvet.web.app import create_app, settle_heap
+    from paxvet.web.app import create_app, prepare_worker
 
     engine = open_engine()  # migrated once here, before any worker starts
     options = {"host": host, "port": port, "proxy_headers": False, "server_header": False}
     if workers == 1:
         app = create_app(engine)
-        settle_heap()
+        prepare_worker()
         uvicorn.run(app, **options)  # type: ignore[arg-type]
         return
     engine.dispose()
