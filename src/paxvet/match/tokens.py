@@ -65,47 +65,89 @@ def compare_tokens(a: Token, b: Token) -> tuple[float, str]:
     return _compare(a, b)
 
 
-_Plain = tuple[int, frozenset[str], frozenset[str]]
+_Spelling = tuple[str, int]  # a spelling and its letters as a bit mask
+_Plain = tuple[_Spelling, tuple[_Spelling, ...], frozenset[str], frozenset[str]]
+_WEAK_TYPO_JW = 0.85  # the lowest Jaro-Winkler similarity `_typo` accepts (same first letter)
+
+
+def _letters(word: str) -> int:
+    mask = 0
+    for ch in word:  # norm and its forms hold a-z only; anything else would only weaken the bound
+        if "a" <= ch <= "z":
+            mask |= 1 << (ord(ch) - 97)
+    return mask
 
 
 @lru_cache(maxsize=200_000)
 def _plain(t: Token) -> _Plain | None:
-    """For a plain word (Latin script, one spelling, no particle, no Abd- compound): its letters as a bit
-    mask and its nickname and other-language groups; None for any other token."""
-    if t.script != "latin" or t.particle or t.canon.startswith("abd") or forms(t) != {t.norm}:
+    """For a word in Latin script that is not a particle: its spelling, its other romanisations (`forms`,
+    when it has any), each with its letters as a bit mask, and its nickname and other-language groups;
+    None for any other token."""
+    if t.script != "latin" or t.particle:
         return None
-    mask = 0
-    for ch in t.norm:  # norm holds a-z only
-        mask |= 1 << (ord(ch) - 97)
-    return mask, nickname_groups(t.canon), equivalent_groups(t.canon)
+    others = forms(t) - {t.norm}
+    return (
+        (t.norm, _letters(t.norm)),
+        tuple((f, _letters(f)) for f in sorted(others)),
+        nickname_groups(t.canon),
+        equivalent_groups(t.canon),
+    )
 
 
 def _surely_unrelated(a: Token, b: Token) -> bool:
     """True only when `_compare(a, b)` finds no relation, from cheap facts: most pairs the matcher meets
-    are two different plain words, and ruling them out this way skips the full comparison.
+    are two different words, and ruling them out this way skips the full comparison (tested against
+    `_compare` in tests/match/test_match_token_prefilter.py).
 
-    Between two plain words a relation needs equal spellings, keys or skeletons, a shared group, one word
-    starting the other (initial, truncated), or a typo (`_typo`): that needs both words of 4 letters or
-    more, lengths at most 2 apart, and either the same first letter (the Jaro-Winkler rules) or an edit
-    distance within `allowed_edits`, reversed or not. Each edit changes the multiset of letters by at most
-    one on each side, so more distinct letters missing on one side than edits allowed rules that out."""
+    A particle relates only by spelling or by a shared nickname group. Between two Latin words a relation
+    needs equal spellings, keys, skeletons or romanisations, a shared group, one word starting the other
+    (initial, truncated) or ending it (Abdul Saifullah / Saifullah), two Abd- compounds, or a typo between
+    the spellings or any of their romanisations (`_no_typo`)."""
+    if a.particle or b.particle:
+        return not (
+            a.norm == b.norm or a.canon == b.canon or nickname_groups(a.norm) & nickname_groups(b.norm)
+        )
     pa, pb = _plain(a), _plain(b)
     if pa is None or pb is None:
         return False
     x, y = a.norm, b.norm
     if x == y or a.canon == b.canon or a.skel == b.skel:
         return False
-    if (pa[1] and not pa[1].isdisjoint(pb[1])) or (pa[2] and not pa[2].isdisjoint(pb[2])):
+    if (pa[2] and not pa[2].isdisjoint(pb[2])) or (pa[3] and not pa[3].isdisjoint(pb[3])):
         return False
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
-    if long_.startswith(short):
+    if long_.startswith(short) or a.canon.endswith(b.canon) or b.canon.endswith(a.canon):
         return False
-    if len(short) < 4 or len(long_) - len(short) > 2:
+    if a.canon.startswith("abd") and b.canon.startswith("abd"):
+        return False
+    if not _no_typo(pa[0], pb[0]):
+        return False
+    if pa[1] or pb[1]:
+        spellings_a, spellings_b = (pa[0], *pa[1]), (pb[0], *pb[1])
+        if {f for f, _ in spellings_a} & {f for f, _ in spellings_b}:
+            return False
+        return all(_no_typo(f, g) for f in spellings_a for g in spellings_b)
+    return True
+
+
+def _no_typo(first: _Spelling, second: _Spelling) -> bool:
+    """True only when `_typo` finds nothing between the two spellings. A typo needs both of 4 letters or
+    more and lengths at most 2 apart, then an edit distance within `allowed_edits`, reversed or not, or
+    the same first letter and a Jaro-Winkler similarity of at least 0.85. Each edit changes the multiset
+    of letters by at most one on each side, so more distinct letters missing on one side than edits
+    allowed rules the edits out; the letters one side misses cannot be matched either, which bounds the
+    Jaro similarity."""
+    (x, mask_x), (y, mask_y) = first, second
+    if min(len(x), len(y)) < 4 or abs(len(x) - len(y)) > 2:
         return True
-    if x[0] == y[0]:
+    miss_x, miss_y = (mask_x & ~mask_y).bit_count(), (mask_y & ~mask_x).bit_count()
+    if max(miss_x, miss_y) <= allowed_edits(max(len(x), len(y))):
         return False
-    missing = max((pa[0] & ~pb[0]).bit_count(), (pb[0] & ~pa[0]).bit_count())
-    return missing > allowed_edits(len(long_))
+    if x[0] != y[0]:
+        return True
+    common = min(len(x) - miss_x, len(y) - miss_y)  # at most this many letters can match
+    jaro = (common / len(x) + common / len(y) + 1.0) / 3.0 if common > 0 else 0.0
+    return 0.4 + 0.6 * jaro < _WEAK_TYPO_JW - 1e-9  # Winkler's boost: at most 4 letters x 0.1 of the rest
 
 
 @lru_cache(maxsize=500_000)
@@ -229,7 +271,7 @@ def _typo(x: str, y: str, how: str, floor: int = 4) -> tuple[float, str]:
         return 0.8, how  # written backwards
     if longest >= 5 and OSA.distance(x[::-1], y, score_cutoff=1) <= 1:
         return 0.7, how  # written backwards with one slip (nitpu / putin), graded like two slips
-    if min(len(x), len(y)) >= 5 and x[0] == y[0] and JaroWinkler.similarity(x, y) >= 0.85:
+    if min(len(x), len(y)) >= 5 and x[0] == y[0] and JaroWinkler.similarity(x, y) >= _WEAK_TYPO_JW:
         return 0.55, how + " (weak)"  # same start, different ending: Merkel/Merkur, Sechin/Sechev
     return 0.0, ""
 
