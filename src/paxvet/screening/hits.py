@@ -84,7 +84,9 @@ class HitWriter:
         if not travellers:
             return result
         stored = existing_hits(self.session, [t.id for t in travellers])
-        keys = {t.id: t.identity_keys() for t in travellers}
+        # allow-list identities only of travellers something was found for (most have no finding at all)
+        found_for = {f.traveller_id for f in findings}
+        keys = {t.id: t.identity_keys() for t in travellers if t.id in found_for}
         suppressions = active_suppressions(self.session, {k for ks in keys.values() for k in ks}, self.now)
         seen: set[tuple[int, str]] = set()
         for finding in findings:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import Table, case, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.models import Booking, BookingTraveller
@@ -249,14 +250,33 @@ def finish(run: ScreeningRun, report: ScreeningReport, started: float) -> Screen
 
 
 def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime) -> None:
-    """Remember which message each traveller was last screened for (crash recovery)."""
+    """Remember which message each traveller was last screened for (crash recovery): one upsert."""
+    statement = _mark_upsert(session.get_bind().dialect.name)
     for batch in chunks(list(views)):
-        ids = [v.id for v in batch]
-        session.execute(delete(ScreeningMark).where(ScreeningMark.traveller_id.in_(ids)))
-        session.execute(
-            insert(cast(Table, ScreeningMark.__table__)),
-            [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch],
+        rows = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
+        if statement is None:  # a database without INSERT ... ON CONFLICT: replace the rows
+            ids = [v.id for v in batch]
+            session.execute(delete(_MARKS).where(_MARKS.c.traveller_id.in_(ids)))
+            statement = insert(_MARKS)
+        session.execute(statement, rows)
+
+
+_MARKS = cast(Table, ScreeningMark.__table__)
+_MARK_UPSERTS: dict[str, Any] = {}
+
+
+def _mark_upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (traveller_id) DO UPDATE, built once per dialect (SQLite and PostgreSQL)."""
+    if dialect not in _MARK_UPSERTS:
+        module = {"sqlite": sqlite, "postgresql": postgresql}.get(dialect)
+        if module is None:
+            return None
+        stmt = module.insert(_MARKS)
+        _MARK_UPSERTS[dialect] = stmt.on_conflict_do_update(
+            index_elements=[_MARKS.c.traveller_id],
+            set_={"message_id": stmt.excluded.message_id, "screened_at": stmt.excluded.screened_at},
         )
+    return _MARK_UPSERTS[dialect]
 
 
 def pending_traveller_ids(session: Session) -> list[int]:
