@@ -46,6 +46,9 @@ class TravellerView:
     source: str = "api"  # api | pnr | api+pnr
     documents: list[DocumentView] = field(default_factory=list)
     pnr: list[PnrIdentity] = field(default_factory=list)  # what the traveller's bookings add
+    # person_record's results, built once (screening asks for the record and the name keys from it); a
+    # view is complete (documents attached) before anyone asks
+    _records: dict[bool, PersonRecord] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def own_label(self) -> str:
@@ -77,6 +80,12 @@ class TravellerView:
         return keys
 
     def person_record(self, with_documents: bool = True) -> PersonRecord:
+        found = self._records.get(with_documents)
+        if found is None:
+            found = self._records[with_documents] = self._person_record(with_documents)
+        return found
+
+    def _person_record(self, with_documents: bool) -> PersonRecord:
         given = self.given_names.strip() or None
         family = self.surname.strip() or None
         dob = self.date_of_birth
