@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
@@ -60,9 +60,12 @@ class WriteResult:
 def existing_hits(session: Session, traveller_ids: Collection[int]) -> dict[tuple[int, str], Hit]:
     found: dict[tuple[int, str], Hit] = {}
     for chunk in chunks(sorted(traveller_ids)):
-        for hit in session.scalars(select(Hit).where(Hit.traveller_id.in_(chunk))):
+        for hit in session.scalars(_HITS_OF, {"ids": list(chunk)}):
             found[(hit.traveller_id, hit.subject_key)] = hit
     return found
+
+
+_HITS_OF = select(Hit).where(Hit.traveller_id.in_(bindparam("ids", expanding=True)))  # built once
 
 
 class HitWriter:

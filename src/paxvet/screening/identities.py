@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.models import Booking, BookingDocument, BookingTraveller
@@ -39,23 +39,7 @@ def pnr_identities(session: Session, traveller_ids: Sequence[int]) -> dict[int, 
     """Each traveller's PNR identities, in booking-traveller order."""
     if not traveller_ids:
         return {}
-    rows = session.execute(
-        select(
-            BookingTraveller.id,
-            BookingTraveller.traveller_id,
-            BookingTraveller.surname,
-            BookingTraveller.given_names,
-            BookingTraveller.date_of_birth,
-            BookingTraveller.gender,
-            BookingTraveller.nationality,
-            Booking.carrier,
-            Booking.locator,
-            Booking.last_message_id,
-        )
-        .join(Booking, Booking.id == BookingTraveller.booking_id)
-        .where(BookingTraveller.traveller_id.in_(traveller_ids))
-        .order_by(BookingTraveller.id)
-    ).all()
+    rows = session.execute(_IDENTITIES, {"ids": list(traveller_ids)}).all()
     documents = _documents(session, [r.id for r in rows])
     found: dict[int, list[PnrIdentity]] = {}
     for row in rows:
@@ -69,23 +53,44 @@ def _documents(session: Session, booking_traveller_ids: list[int]) -> dict[int, 
     by_traveller: dict[int, list[Any]] = {}
     if not booking_traveller_ids:
         return by_traveller
-    rows = session.execute(
-        select(
-            BookingDocument.booking_traveller_id,
-            BookingDocument.surname,
-            BookingDocument.given_names,
-            BookingDocument.date_of_birth,
-            BookingDocument.number,
-            BookingDocument.issuing_country,
-            BookingDocument.doc_type,
-            BookingDocument.nationality,
-        )
-        .where(BookingDocument.booking_traveller_id.in_(booking_traveller_ids))
-        .order_by(BookingDocument.id)
-    )
+    rows = session.execute(_DOCUMENTS, {"ids": booking_traveller_ids}).all()
     for row in rows:
         by_traveller.setdefault(row.booking_traveller_id, []).append(row)
     return by_traveller
+
+
+# statements built once (each IN list is one expanding parameter): no construction or cache key per call
+_IDENTITIES = (
+    select(
+        BookingTraveller.id,
+        BookingTraveller.traveller_id,
+        BookingTraveller.surname,
+        BookingTraveller.given_names,
+        BookingTraveller.date_of_birth,
+        BookingTraveller.gender,
+        BookingTraveller.nationality,
+        Booking.carrier,
+        Booking.locator,
+        Booking.last_message_id,
+    )
+    .join(Booking, Booking.id == BookingTraveller.booking_id)
+    .where(BookingTraveller.traveller_id.in_(bindparam("ids", expanding=True)))
+    .order_by(BookingTraveller.id)
+)
+_DOCUMENTS = (
+    select(
+        BookingDocument.booking_traveller_id,
+        BookingDocument.surname,
+        BookingDocument.given_names,
+        BookingDocument.date_of_birth,
+        BookingDocument.number,
+        BookingDocument.issuing_country,
+        BookingDocument.doc_type,
+        BookingDocument.nationality,
+    )
+    .where(BookingDocument.booking_traveller_id.in_(bindparam("ids", expanding=True)))
+    .order_by(BookingDocument.id)
+)
 
 
 def _record(bt: Any, documents: list[Any]) -> PersonRecord:

@@ -87,23 +87,29 @@ def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
     """Bring the stored keys of these travellers in line with their names and documents now (a later push
     may change a name). Only the difference is written: a traveller's first screening inserts its keys, a
     push that changed nothing the keys depend on writes nothing (B-tree inserts at random places of the
-    keys' primary key were most of live screening's CPU outside the matcher)."""
+    keys' primary key are most of what storing keys costs)."""
+    connection = session.connection()
     for batch in chunks(list(views)):
-        stored = _stored_keys(session, [v.id for v in batch])
-        wanted = {(k, v.id) for v in batch for k in traveller_keys(v)}
-        gone = stored - wanted
+        stored: dict[int, set[str]] = {}
+        for traveller_id, key in connection.execute(_STORED_KEYS, {"ids": [v.id for v in batch]}).all():
+            stored.setdefault(traveller_id, set()).add(key)
+        added: list[tuple[str, int]] = []
+        gone: list[dict[str, Any]] = []
+        for view in batch:
+            keys, before = traveller_keys(view), stored.get(view.id, set())
+            if keys != before:
+                added += [(k, view.id) for k in keys - before]
+                gone += [{"k": k, "t": view.id} for k in before - keys]
         if gone:
-            session.execute(
-                delete(_KEYS).where(_KEYS.c.key == bindparam("k"), _KEYS.c.traveller_id == bindparam("t")),
-                [{"k": k, "t": t} for k, t in sorted(gone)],
-            )
-        insert_rows(session, _KEYS, [{"key": k, "traveller_id": t} for k, t in sorted(wanted - stored)])
+            connection.execute(_DELETE_KEY, gone)
+        insert_rows(session, _KEYS, [{"key": k, "traveller_id": t} for k, t in sorted(added)])
 
 
-def _stored_keys(session: Session, traveller_ids: list[int]) -> set[tuple[str, int]]:
-    """(key, traveller id) pairs stored for these travellers (read from the traveller_id index alone)."""
-    stmt = select(_KEYS.c.key, _KEYS.c.traveller_id).where(_KEYS.c.traveller_id.in_(traveller_ids))
-    return {(k, t) for k, t in session.execute(stmt)}
+# built once: no statement construction or cache key per call
+_STORED_KEYS = select(_KEYS.c.traveller_id, _KEYS.c.key).where(
+    _KEYS.c.traveller_id.in_(bindparam("ids", expanding=True))
+)
+_DELETE_KEY = delete(_KEYS).where(_KEYS.c.key == bindparam("k"), _KEYS.c.traveller_id == bindparam("t"))
 
 
 def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:

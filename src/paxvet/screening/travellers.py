@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from paxvet.documents.numbers import folded_document_number, normalize_document_number
@@ -116,6 +116,22 @@ _COLUMNS = (
 )
 
 
+# statements built once (each IN list is one expanding parameter): no construction or cache key per call
+_BY_ID = select(*_COLUMNS).where(Traveller.id.in_(bindparam("ids", expanding=True))).order_by(Traveller.id)
+_DOCUMENTS = (
+    select(
+        TravelDocument.traveller_id,
+        TravelDocument.id,
+        TravelDocument.number,
+        TravelDocument.issuing_country,
+        TravelDocument.doc_type,
+        TravelDocument.findings,
+    )
+    .where(TravelDocument.traveller_id.in_(bindparam("ids", expanding=True)))
+    .order_by(TravelDocument.id)
+)
+
+
 def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -126,7 +142,7 @@ def load_travellers(session: Session, traveller_ids: Iterable[int]) -> list[Trav
     ids = sorted(set(traveller_ids))
     views: list[TravellerView] = []
     for chunk in chunks(ids):
-        rows = session.execute(select(*_COLUMNS).where(Traveller.id.in_(chunk)).order_by(Traveller.id))
+        rows = session.execute(_BY_ID, {"ids": list(chunk)}).all()
         views.extend(TravellerView(*row) for row in rows)
     _attach(session, views)
     return views
@@ -165,17 +181,5 @@ def _attach(session: Session, views: list[TravellerView]) -> None:
 def _attach_documents(session: Session, views: list[TravellerView]) -> None:
     by_id = {v.id: v for v in views}
     for chunk in chunks(list(by_id)):
-        rows = session.execute(
-            select(
-                TravelDocument.traveller_id,
-                TravelDocument.id,
-                TravelDocument.number,
-                TravelDocument.issuing_country,
-                TravelDocument.doc_type,
-                TravelDocument.findings,
-            )
-            .where(TravelDocument.traveller_id.in_(chunk))
-            .order_by(TravelDocument.id)
-        )
-        for traveller_id, *doc in rows:
+        for traveller_id, *doc in session.execute(_DOCUMENTS, {"ids": list(chunk)}).all():
             by_id[traveller_id].documents.append(DocumentView(*doc))
