@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi import Path as PathParam
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from paxvet.accounts import policy
 from paxvet.accounts.auth import find_session, user_for_api_token
@@ -57,14 +58,24 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def db_session(request: Request) -> Iterator[Session]:
-    """One session per request. Routes that write call commit(); anything uncommitted is rolled back."""
+async def db_session(request: Request) -> AsyncIterator[Session]:
+    """One session per request. Routes that write call commit(); anything uncommitted is rolled back.
+    Async, so that neither opening it nor closing it after a commit (every audited view commits) costs a
+    trip through the thread pool: a session holds no connection before its first statement or after its
+    commit. One still in a transaction is rolled back in the pool: no database I/O on the event loop."""
     session = session_factory(get_engine(request))()
     try:
         yield session
     finally:
-        session.rollback()
-        session.close()
+        if session.in_transaction():
+            await run_in_threadpool(_discard, session)
+        else:
+            session.close()
+
+
+def _discard(session: Session) -> None:
+    session.rollback()
+    session.close()
 
 
 def _bearer(request: Request) -> str | None:
