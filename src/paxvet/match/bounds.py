@@ -90,15 +90,16 @@ class Memo:
     Entry shapes built with the memo share one object per distinct entry token and run (`entry_tokens`,
     `entry_runs`, never cleared), so a relation found against one entry's 'MOHAMMED' serves every entry's;
     they are keyed by id (hashing a Token is slow), which the memo keeps theirs by keeping them. Relations
-    are kept only between a term and a shape built with the same memo. Values are floats and tuples of
-    floats, which the garbage collector stops tracking. `size` counts stored relations; the owner clears
-    the memo past its limit.
+    are kept only between a term and a shape built with the same memo. Keys are ids and values floats, so
+    the garbage collector never tracks the dicts that hold them: half a million relations would otherwise
+    lengthen every full collection. `size` counts stored relations; the owner clears the memo past its
+    limit.
     """
 
     def __init__(self) -> None:
         self.size = 0
-        self.links: dict[Token, dict[int, tuple[float, float]]] = {}
-        self.joined: dict[Token, dict[Run, float]] = {}
+        self.links: dict[Token, dict[int, float]] = {}
+        self.joined: dict[Token, dict[int, float]] = {}
         self.runs: dict[tuple[Token, ...], dict[int, float]] = {}
         # not cleared: as large as the distinct tokens and runs of the entries met, kept by their shapes
         self.entry_tokens: dict[Token, Token] = {}
@@ -123,10 +124,10 @@ class Term:
     inner_lengths: frozenset[int]  # the same for runs this token is inside of, not first
     inner_glued: frozenset[str]  # those runs glued, and their initials
     memo: Memo = field(compare=False, hash=False)
-    # (similarity, link weight) against entry tokens met so far, by the token's id
-    seen: dict[int, tuple[float, float]] = field(compare=False, hash=False)
-    # similarity of this token with entry runs glued
-    joined: dict[Run, float] = field(compare=False, hash=False)
+    # `_link` against entry tokens met so far, by the token's id
+    seen: dict[int, float] = field(compare=False, hash=False)
+    # similarity of this token with entry runs glued, by the run's id
+    joined: dict[int, float] = field(compare=False, hash=False)
 
 
 def spans(tokens: Sequence[Token]) -> Iterable[tuple[int, tuple[Token, ...]]]:
@@ -290,11 +291,20 @@ def _joined(run: Run, whole: Token) -> float:
     return compare_joined(run.parts, whole)[0]
 
 
-def _link(term: Term, other: Token) -> tuple[float, float]:
+def _link(term: Term, other: Token) -> float:
+    """The similarity of the tokens' relation as one float: 0 for none, negative for an initial, whose
+    link weighs INITIAL_WEIGHT instead of the heavier token's weight (`_link_value`)."""
     sim, how = compare_tokens(term.token, other)
     if sim <= 0:
-        return 0.0, 0.0
-    return sim, INITIAL_WEIGHT if how == INITIAL else max(term.weight, other.weight)
+        return 0.0
+    return -sim if how == INITIAL else sim
+
+
+def _link_value(term: Term, other: Token, link: float, tau: float) -> float:
+    """A link's part in the bound: its weight x (similarity - tau)."""
+    if link < 0:
+        return INITIAL_WEIGHT * (-link - tau)
+    return max(term.weight, other.weight) * (link - tau)
 
 
 def _resolved(term: Term, shape: EntryShape, tau: float, glue: float, cap: float) -> float:
@@ -313,8 +323,8 @@ def _resolved(term: Term, shape: EntryShape, tau: float, glue: float, cap: float
             if kept:
                 seen[id(other)] = link
                 term.memo.size += 1
-        if link[0] > 0:
-            value = max(value, link[1] * (link[0] - tau))
+        if link != 0.0:
+            value = max(value, _link_value(term, other, link, tau))
             if value >= cap:
                 return value
     if glue > value:
@@ -343,11 +353,11 @@ def _resolved_glue(term: Term, shape: EntryShape, tau: float, cap: float) -> flo
     joined = term.joined
     for run in shape.spans:
         if run.joins(term.token):
-            sim = joined.get(run) if kept else None
+            sim = joined.get(id(run)) if kept else None  # the memo keeps the shape's runs (entry_runs)
             if sim is None:
                 sim = _joined(run, term.token)
                 if kept:
-                    joined[run] = sim
+                    joined[id(run)] = sim
                     memo.size += 1
             value = max(value, max(1.0, term.weight) * (sim - tau))
             if value >= cap:
