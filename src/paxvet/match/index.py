@@ -22,6 +22,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import islice, product
 
@@ -38,6 +39,7 @@ MAX_TIED = 300  # ... up to this many in all
 RARE_POSTING = 25  # a key this rare selects its entries even alone
 COMMON_CAP = 5000
 LONE_TOKEN_POSTING = 300  # when every other token is common, a token this rare selects alone
+LOOKUP_CACHE = 20_000  # traveller tokens whose postings are kept looked up (cleared past this many)
 _ABJAD = frozenset({"arabic", "hebrew"})
 _GLUED_FORMS = 16  # romanised spellings of a glued run indexed at most
 
@@ -177,6 +179,8 @@ class CandidateIndex:
         self.size = len(entries)
         # A key on more than 2 % of entries (and never more than COMMON_CAP) is 'common' (crowded).
         self.common = min(max(1000, self.size // 50), COMMON_CAP)
+        # Per traveller token: the entries its uncommon keys select, and its crowded postings (`_lookup`).
+        self._lookups: dict[Token, tuple[frozenset[int], tuple[array[int], ...]]] = {}
 
     @staticmethod
     def _entry_keys(entry: PersonRecord, names: tuple[PreparedName, ...]) -> set[str]:
@@ -199,14 +203,27 @@ class CandidateIndex:
                 found.update(posting)
         return found
 
-    def _crowded(self, keys: Iterable[str]) -> list[array[int]]:
-        """The token's common postings: read only to confirm an entry found otherwise."""
-        out = []
-        for key in keys:
-            posting = self.postings.get(key)
-            if posting is not None and len(posting) > self.common:
-                out.append(posting)
-        return out
+    def _lookup(self, token: Token) -> tuple[frozenset[int], tuple[array[int], ...]]:
+        """The entries the token's uncommon keys select, and its common postings, read only to confirm an
+        entry found otherwise. Kept per token: names repeat from traveller to traveller, and each token
+        looks up some thirty keys."""
+        found = self._lookups.get(token)
+        if found is None:
+            selected: set[int] = set()
+            crowded: list[array[int]] = []
+            for key in query_keys(token):
+                posting = self.postings.get(key)
+                if posting is None:
+                    continue
+                if len(posting) <= self.common:
+                    selected.update(posting)
+                else:
+                    crowded.append(posting)
+            found = (frozenset(selected), tuple(crowded))
+            if len(self._lookups) >= LOOKUP_CACHE:
+                self._lookups.clear()
+            self._lookups[token] = found
+        return found
 
     def _is_common(self, token: Token) -> bool:
         posting = self.postings.get("c:" + token.canon)
@@ -218,11 +235,12 @@ class CandidateIndex:
         tokens = significant(names)
         tokens += repeated(names)  # 'Mohamed Mohamed Ali' has two tokens to share with 'Muhammad محمد'
         keys = [query_keys(t) for t in tokens]
-        sets = [self._token_set(k, allow_common=False) for k in keys]
-        crowded = [self._crowded(k) for k in keys]
+        looked = [self._lookup(t) for t in tokens]
+        sets: list[AbstractSet[int]] = [selected for selected, _ in looked]
+        crowded: list[tuple[array[int], ...]] = [common for _, common in looked]
         if tokens and not any(sets):
             sets = [self._token_set(k, allow_common=True) for k in keys]
-            crowded = [[] for _ in keys]
+            crowded = [() for _ in keys]
         chosen = self._shared(tokens, sets, crowded)
         for n in names:
             chosen |= self._token_set(glued_keys(n.tokens), allow_common=False)
@@ -231,7 +249,9 @@ class CandidateIndex:
             return sorted(chosen)
         return self._most_promising(chosen, keys)
 
-    def _shared(self, tokens: list[Token], sets: list[set[int]], crowded: list[list[array[int]]]) -> set[int]:
+    def _shared(
+        self, tokens: list[Token], sets: list[AbstractSet[int]], crowded: list[tuple[array[int], ...]]
+    ) -> set[int]:
         """Entries sharing two tokens (one of them perhaps crowded), the only token, or a rare one."""
         chosen: set[int] = set()
         order = sorted((j for j in range(len(sets)) if sets[j]), key=lambda j: len(sets[j]))
