@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import random
 from pathlib import Path
+from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -65,8 +67,33 @@ def create_app(engine: Engine | None = None, settings: Settings | None = None) -
 def create_served_app() -> FastAPI:
     """The factory each worker process of `paxvet serve --workers N` calls: the app, ready to serve."""
     app = create_app()
+    app.add_middleware(SpreadConnections)
     prepare_worker()
     return app
+
+
+class SpreadConnections:
+    """Several workers share one port, and a keep-alive connection stays with the worker that accepted it.
+    New connections arriving together mostly go to one worker (it accepts every pending connection when it
+    wakes): 19 of the benchmark's 20 in one run, that worker saturated and the other idle. One response in
+    `one_in`, at random, closes its connection (`Connection: close`); the client reconnects to whichever
+    worker accepts first, most often the one with less to do, so the split evens out within seconds."""
+
+    def __init__(self, app: Any, one_in: int = 64) -> None:
+        self.app = app
+        self.one_in = one_in
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or random.randrange(self.one_in):
+            await self.app(scope, receive, send)
+            return
+
+        async def closing(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), (b"connection", b"close")]}
+            await send(message)
+
+        await self.app(scope, receive, closing)
 
 
 def prepare_worker() -> None:
