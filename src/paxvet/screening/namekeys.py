@@ -60,7 +60,11 @@ def _pair_keys(tokens: Sequence[Token]) -> set[str]:
 
 
 def document_keys(record: PersonRecord) -> set[str]:
-    folded = (folded_document_number(d.number) for d in record.documents)
+    return folded_document_keys(folded_document_number(d.number) for d in record.documents)
+
+
+def folded_document_keys(folded: Iterable[str]) -> set[str]:
+    """The keys of already folded document numbers (the matcher ignores short ones)."""
     return {("doc:" + f)[:64] for f in folded if len(f) >= MIN_DOCUMENT}
 
 
@@ -77,7 +81,7 @@ def traveller_keys(view: TravellerView) -> set[str]:
     """Keys of the traveller's own record and of every identity their PNRs add. The own record without
     documents is the one live screening scores most travellers with (same names), built once per view."""
     keys = record_keys(view.person_record(with_documents=False))
-    keys |= {("doc:" + f)[:64] for f in view.folded_document_numbers() if len(f) >= MIN_DOCUMENT}
+    keys |= folded_document_keys(view.folded_document_numbers())
     for identity in view.pnr:
         keys |= record_keys(identity.record)
     return keys

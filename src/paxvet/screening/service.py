@@ -251,14 +251,14 @@ def finish(run: ScreeningRun, report: ScreeningReport, started: float) -> Screen
 
 def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime) -> None:
     """Remember which message each traveller was last screened for (crash recovery): one upsert."""
-    statement = _mark_upsert(session.get_bind().dialect.name)
+    upsert = _mark_upsert(session.get_bind().dialect.name)
     for batch in chunks(list(views)):
         rows = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
-        if statement is None:  # a database without INSERT ... ON CONFLICT: replace the rows
-            ids = [v.id for v in batch]
-            session.execute(delete(_MARKS).where(_MARKS.c.traveller_id.in_(ids)))
-            statement = insert(_MARKS)
-        session.execute(statement, rows)
+        if upsert is None:  # a database without INSERT ... ON CONFLICT: replace each batch's rows
+            session.execute(delete(_MARKS).where(_MARKS.c.traveller_id.in_([v.id for v in batch])))
+            session.execute(insert(_MARKS), rows)
+        else:
+            session.execute(upsert, rows)
 
 
 _MARKS = cast(Table, ScreeningMark.__table__)
