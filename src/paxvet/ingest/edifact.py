@@ -11,10 +11,7 @@ references (warnings, as the WCO guide's own examples carry them).
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,7 +40,6 @@ __all__ = [
     "Separators",
     "decode",
     "parse_edifact",
-    "paused_gc",
     "read_una",
     "split_elements",
     "tokenize",
@@ -209,20 +205,6 @@ class EdifactFile:
 
 # ---------------------------------------------------------------------------------------------------------
 # structure: interchanges -> groups -> messages
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Receiving a manifest allocates hundreds of thousands of small lists; the cyclic collector's repeated
-    scans of everything alive meanwhile cost a good share of the time (measured by bench/ingest.py). The
-    collector runs again as soon as the file is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_edifact(data: bytes | str, filename: str = "") -> EdifactFile:

@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from paxvet.db import insert_returning_id, session_scope, utcnow
 from paxvet.errors import InvalidInput, NotFound
-from paxvet.ingest.edifact import Diagnostic, EdifactFile, Message, parse_edifact, paused_gc
+from paxvet.heap import paused_gc
+from paxvet.ingest.edifact import Diagnostic, EdifactFile, Message, parse_edifact
 from paxvet.ingest.handlers import HandlerOutcome, handler_for
 from paxvet.ingest.models import (
     DUPLICATE,
@@ -88,7 +89,7 @@ def xml_root(data: bytes) -> str | None:
 
 def receive(session: Session, data: bytes, source: str) -> ReceiveResult:
     """Store `data` (one file or payload) raw, then process every message in it."""
-    with paused_gc():  # see edifact.paused_gc: mapping a manifest allocates as much as parsing it
+    with paused_gc():  # mapping a manifest allocates as much as parsing it
         return _receive(session, data, source)
 
 

@@ -20,6 +20,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from paxvet.errors import InvalidInput, Problem
+from paxvet.heap import hold_long_lived, paused_gc
 from paxvet.match import Document, Name, PartialDate, PersonRecord, Screener
 from paxvet.match.records import DateRange
 
@@ -226,7 +227,10 @@ def load_screener(list_names: Sequence[str] | None) -> tuple[Screener, list[List
         ListedEntry(e.list_name, e.source_id, e.record.names[0].full if e.record.names else "")
         for e in entries
     ]
-    return Screener([e.record for e in entries], [e.threshold for e in entries]), listed
+    with paused_gc():
+        screener = Screener([e.record for e in entries], [e.threshold for e in entries])
+    hold_long_lived()  # see paxvet.heap
+    return screener, listed
 
 
 def screen_command(

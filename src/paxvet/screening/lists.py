@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paxvet.documents.numbers import folded_document_number
+from paxvet.heap import hold_long_lived, paused_gc
 from paxvet.match import DEFAULT_THRESHOLD, Screener
 from paxvet.watchlists.models import Watchlist, WatchlistVersion
 from paxvet.watchlists.service import ScreeningEntry, document_entries, screening_entries
@@ -39,7 +40,9 @@ class ListSet:
         key: tuple[Any, ...] = (),
     ) -> ListSet:
         thresholds = [e.threshold for e in entries]
-        screener = Screener([e.record for e in entries], thresholds)
+        with paused_gc():  # the index is a million small objects, none of them cyclic garbage
+            screener = Screener([e.record for e in entries], thresholds)
+        hold_long_lived()  # this process now keeps them: see paxvet.heap
         lowest = min(
             (t if t is not None else DEFAULT_THRESHOLD for t in thresholds), default=DEFAULT_THRESHOLD
         )

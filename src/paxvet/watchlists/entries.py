@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from paxvet.heap import paused_gc
 from paxvet.match.records import PersonRecord
 from paxvet.watchlists.delta import CHUNK
-from paxvet.watchlists.importers.base import paused_gc
 from paxvet.watchlists.models import Watchlist, WatchlistEntry, WatchlistVersion
 from paxvet.watchlists.records import person_record_from_json
 

@@ -21,10 +21,10 @@ from sqlalchemy.orm import Session
 
 from paxvet.audit.service import record_event
 from paxvet.errors import Conflict, InvalidInput, NotFound, Problem
+from paxvet.heap import paused_gc
 from paxvet.watchlists.delta import Delta, apply_delta, version_delta
 from paxvet.watchlists.entries import ScreeningEntry, document_entries, screening_entries
 from paxvet.watchlists.importers import parse_source
-from paxvet.watchlists.importers.base import paused_gc
 from paxvet.watchlists.models import CATEGORIES, SEVERITIES, Watchlist, WatchlistEntry, WatchlistVersion
 
 __all__ = [

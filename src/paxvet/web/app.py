@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import random
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
+from paxvet.heap import settle_heap
 from paxvet.settings import Settings, get_settings
 from paxvet.web import errors
 from paxvet.web.deps import csrf_protect
@@ -113,13 +113,3 @@ def prepare_worker() -> None:
     for name in templates.list_templates(extensions=["html"]):
         templates.get_template(name)
     settle_heap()
-
-
-def settle_heap() -> None:
-    """Put what start-up built (modules, the app, SQLAlchemy's and Jinja's structures: ~130,000 objects)
-    out of the cyclic garbage collector's reach. Otherwise every full collection walks all of it again:
-    about 75 ms of CPU, 200-400 ms of wall time on a busy machine, during which every request in flight in
-    that worker waits; several a minute under load, they were the tail of the pages' latency (bench/web.py).
-    The server's own process only: a test session that builds many apps keeps them collectable."""
-    gc.collect()
-    gc.freeze()

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from paxvet.errors import InvalidInput
-from paxvet.watchlists.importers.base import ParsedList, SourceError, failed, paused_gc
+from paxvet.heap import paused_gc
+from paxvet.watchlists.importers.base import ParsedList, SourceError, failed
 
 # CLI format name -> module in this package. The names are stable: agencies script against them.
 FORMATS: dict[str, str] = {

@@ -7,11 +7,9 @@ and return a `ParsedList`; the service loads nothing when it holds any error (al
 from __future__ import annotations
 
 import csv
-import gc
 import io
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,23 +19,6 @@ from paxvet.errors import Problem, ProblemList
 from paxvet.watchlists.schemas import EntryRecord
 
 csv.field_size_limit(16 * 1024 * 1024)  # OFAC remarks and CSL id lists can be long
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of small objects.
-
-    Each entry allocates a dozen pydantic objects; with the collector on, its full passes re-walk every
-    entry built so far and a million-name list parses several times slower. Reference counting still
-    frees everything; nothing built here is cyclic.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 @dataclass
