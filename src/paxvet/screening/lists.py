@@ -42,7 +42,6 @@ class ListSet:
         thresholds = [e.threshold for e in entries]
         with paused_gc():  # the index is a million small objects, none of them cyclic garbage
             screener = Screener([e.record for e in entries], thresholds)
-        hold_long_lived()  # this process now keeps them: see paxvet.heap
         lowest = min(
             (t if t is not None else DEFAULT_THRESHOLD for t in thresholds), default=DEFAULT_THRESHOLD
         )
@@ -87,6 +86,7 @@ def active_lists(session: Session) -> ListSet:
         if cached is not None and cached.key == key:
             return cached
     built = ListSet.build(screening_entries(session), document_entries(session), key)
+    hold_long_lived()  # the process keeps these lists until a version changes: see paxvet.heap
     with _lock:
         _cache[database] = built
     return built
