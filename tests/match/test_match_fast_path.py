@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paxvet.match import DEFAULT_THRESHOLD, Document, Name, PartialDate, PersonRecord, Screener, score_pair
+from paxvet.match.index import MAX_CANDIDATES
 from paxvet.match.score import prepared_names, score_prepared
 
 WORDS = [
@@ -50,10 +51,10 @@ SCREENER = Screener(FIXTURE)
 
 
 def plain_screen(screener: Screener, traveller: PersonRecord, threshold: float) -> list[tuple[int, float]]:
-    """Every candidate scored in full, nothing pruned."""
+    """Every candidate at this threshold scored in full, nothing pruned."""
     t_names = prepared_names(traveller)
     found = []
-    for i in screener.candidates(traveller):
+    for i in screener.candidates(traveller, threshold):
         entry = screener.entries[i]
         result = score_prepared(t_names, traveller, prepared_names(entry), entry, i)
         if result.score >= threshold:
@@ -66,6 +67,36 @@ def plain_screen(screener: Screener, traveller: PersonRecord, threshold: float) 
 def test_screen_equals_full_scoring(traveller: PersonRecord, threshold: float) -> None:
     fast = SCREENER.screen(traveller, threshold, limit=len(FIXTURE))
     assert [(r.entry_index, r.score) for r in fast] == plain_screen(SCREENER, traveller, threshold)
+
+
+@SETTINGS
+@given(people, st.sampled_from([DEFAULT_THRESHOLD, 0.6, 0.7, 0.9]))
+def test_entries_left_out_before_the_cut_cannot_reach_the_threshold(
+    traveller: PersonRecord, threshold: float
+) -> None:
+    """What the index selects but the Screener leaves out of its candidates (birth years too far apart,
+    before the cut to the most promising) scores below the threshold in full."""
+    t_names = prepared_names(traveller)
+    selected, _ = SCREENER.index.chosen(traveller, t_names)
+    candidates = SCREENER.candidates(traveller, threshold)
+    if len(candidates) >= MAX_CANDIDATES:
+        return  # cut to the most promising: what else is left out is tested in test_match_index.py
+    for i in selected - set(candidates):
+        entry = SCREENER.entries[i]
+        assert score_prepared(t_names, traveller, prepared_names(entry), entry, i).score < threshold
+
+
+def test_the_cut_keeps_entries_that_can_match_before_those_that_cannot() -> None:
+    """A traveller whose name selects more entries than the cut keeps: 150 exact namesakes born decades
+    away rank above an entry spelt one letter apart, born the same day, and took every place (the
+    screen found nothing); now they are left out first and that entry is found."""
+    far = [person("Maria Guzman Loera", PartialDate(1940 + i % 5)) for i in range(150)]
+    near = person("Maria Guzman Lopera", PartialDate(1980, 5, 1))
+    screener = Screener([*far, near])
+    traveller = person("Maria Guzman Loera", PartialDate(1980, 5, 1))
+    assert len(screener.index.chosen(traveller, prepared_names(traveller))[0]) > 100
+    assert 150 in screener.candidates(traveller, DEFAULT_THRESHOLD)
+    assert [r.entry_index for r in screener.screen(traveller, DEFAULT_THRESHOLD)] == [150]
 
 
 def test_a_shared_document_is_scored_in_full() -> None:

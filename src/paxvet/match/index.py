@@ -232,6 +232,19 @@ class CandidateIndex:
     def candidates(self, traveller: PersonRecord, names: tuple[PreparedName, ...]) -> list[int]:
         """Entries worth scoring for this traveller, most promising first: at most MAX_CANDIDATES, and
         further exact namesakes of the last one kept (up to MAX_TIED)."""
+        return self.ranked(*self.chosen(traveller, names))
+
+    def ranked(self, chosen: set[int], keys: list[frozenset[str]]) -> list[int]:
+        """`chosen` in entry order when there are at most MAX_CANDIDATES, else the most promising."""
+        if len(chosen) <= MAX_CANDIDATES:
+            return sorted(chosen)
+        return self._most_promising(chosen, keys)
+
+    def chosen(
+        self, traveller: PersonRecord, names: tuple[PreparedName, ...]
+    ) -> tuple[set[int], list[frozenset[str]]]:
+        """Every entry the traveller's keys select, not yet ranked nor cut, and each token's query keys
+        (what `ranked` ranks them by)."""
         tokens = significant(names)
         tokens += repeated(names)  # 'Mohamed Mohamed Ali' has two tokens to share with 'Muhammad محمد'
         keys = [query_keys(t) for t in tokens]
@@ -245,9 +258,7 @@ class CandidateIndex:
         for n in names:
             chosen |= self._token_set(glued_keys(n.tokens), allow_common=False)
         chosen |= self.document_matches(traveller)
-        if len(chosen) <= MAX_CANDIDATES:
-            return sorted(chosen)
-        return self._most_promising(chosen, keys)
+        return chosen, keys
 
     def _shared(
         self, tokens: list[Token], sets: list[AbstractSet[int]], crowded: list[tuple[array[int], ...]]

@@ -3,8 +3,11 @@
 Each candidate gets exactly the score `score_pair` gives it. Most are skipped before any name is aligned,
 on exact bounds only: a date of birth years away (the most the other fields add cannot make up for it),
 then the real date, gender and nationality effects against an upper bound of the name score
-(`bounds.may_reach`). Inside an entry, a name pair that cannot beat the best pair found so far is not
-aligned either, which leaves the best pair, and so the score, unchanged.
+(`bounds.may_reach`). The first rule is applied to everything the index selects, before it cuts a long
+selection down to the most promising (`CandidateIndex.ranked`): entries that cannot match take no place
+from those that can, and the ranking, the costliest step of candidate generation, is mostly not needed.
+Inside an entry, a name pair that cannot beat the best pair found so far is not aligned either, which
+leaves the best pair, and so the score, unchanged.
 """
 
 from __future__ import annotations
@@ -49,14 +52,22 @@ def gender_of(value: str | None) -> str:
 
 
 class _Traveller:
-    """What the Screener reads of one traveller, computed once per screen."""
+    """What the Screener reads of one traveller, computed once per screen (the bound's terms only when a
+    candidate needs them: a sixth of travellers have none within reach of their date of birth)."""
 
     def __init__(self, record: PersonRecord, memo: Memo) -> None:
         self.record = record
         self.names = prepared_names(record)
-        self.terms = [terms_of(q, memo) for q in self.names]
+        self.memo = memo
+        self._terms: list[tuple[Term, ...]] | None = None
         self.years = year_span(record.dates_of_birth)
         self.gender = gender_of(record.gender)
+
+    @property
+    def terms(self) -> list[tuple[Term, ...]]:
+        if self._terms is None:
+            self._terms = [terms_of(q, self.memo) for q in self.names]
+        return self._terms
 
 
 class Screener:
@@ -72,8 +83,10 @@ class Screener:
         self.index = CandidateIndex(entries)
         self._thresholds = thresholds
         self._names = self.index.names
-        # Filled as entries become candidates: (years of birth, gender, shape of all names).
-        self._facts: list[tuple[tuple[int, int] | None, str, EntryShape] | None] = [None] * len(entries)
+        self._years = [year_span(e.dates_of_birth) for e in entries]
+        self._genders = [gender_of(e.gender) for e in entries]
+        # Filled as entries become candidates: the shape of all their names.
+        self._shapes: list[EntryShape | None] = [None] * len(entries)
         self._name_shapes: dict[int, EntryShape] = {}
         # Relations of traveller tokens with the entries' tokens, shared by every traveller screened.
         self._memo = Memo()
@@ -89,9 +102,22 @@ class Screener:
                 return value
         return DEFAULT_THRESHOLD
 
-    def candidates(self, traveller: PersonRecord) -> list[int]:
-        """Entry indexes that reach the scorer (exposed so benchmarks can measure candidate recall)."""
-        return self.index.candidates(traveller, prepared_names(traveller))
+    def candidates(self, traveller: PersonRecord, threshold: float = 0.0) -> list[int]:
+        """Entry indexes that reach the scorer when screening at `threshold` (exposed so benchmarks can
+        measure candidate recall, and tests can score every one of them in full)."""
+        t = _Traveller(traveller, self._memo)
+        return self._candidates(t, self._documents(traveller), threshold)
+
+    def _documents(self, traveller: PersonRecord) -> set[int]:
+        return self.index.document_matches(traveller) if traveller.documents else set()
+
+    def _candidates(self, t: _Traveller, documents: set[int], threshold: float) -> list[int]:
+        """What the index selects, less the entries not `_in_reach` (at a threshold above 0; a shared
+        document decides alone), cut down to the most promising when still too many."""
+        chosen, keys = self.index.chosen(t.record, t.names)
+        if threshold > 0.0:
+            chosen = {i for i in chosen if i in documents or self._in_reach(t, i, threshold)}
+        return self.index.ranked(chosen, keys)
 
     def screen(
         self, traveller: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
@@ -100,9 +126,9 @@ class Screener:
         if self._memo.size > MEMO_LIMIT:
             self._memo.clear()
         t = _Traveller(traveller, self._memo)
-        documents = self.index.document_matches(traveller) if traveller.documents else set()
+        documents = self._documents(traveller)
         results: list[MatchResult] = []
-        for i in self.index.candidates(traveller, t.names):
+        for i in self._candidates(t, documents, threshold):
             if i in documents or threshold <= 0.0:  # a shared document decides alone; at 0 all count
                 result: MatchResult | None = score_prepared(
                     t.names, traveller, self._names[i], self.entries[i], i
@@ -114,27 +140,26 @@ class Screener:
         results.sort(key=lambda r: (-r.score, r.entry_index))
         return results[:limit]
 
-    def _entry_facts(self, i: int) -> tuple[tuple[int, int] | None, str, EntryShape]:
-        facts = self._facts[i]
-        if facts is None:
-            entry = self.entries[i]
-            facts = (
-                year_span(entry.dates_of_birth),
-                gender_of(entry.gender),
-                entry_shape(self._names[i], self._memo),
-            )
-            self._facts[i] = facts
-        return facts
+    def _shape(self, i: int) -> EntryShape:
+        shape = self._shapes[i]
+        if shape is None:
+            shape = self._shapes[i] = entry_shape(self._names[i], self._memo)
+        return shape
 
-    def _score(self, t: _Traveller, i: int, threshold: float) -> MatchResult | None:
-        """The pair's result as score_pair gives it, or None when it cannot reach `threshold`."""
-        years, gender, shape = self._entry_facts(i)
+    def _in_reach(self, t: _Traveller, i: int, threshold: float) -> bool:
+        """False when not even a perfect name could lift the pair to `threshold`: birth years far apart
+        (the most the other fields add cannot make up for it), or a differing gender."""
+        years, gender = self._years[i], self._genders[i]
         best_fields = GENDER_CONFLICT if gender and t.gender and gender != t.gender else 0.0
         best_date = BEST_DATE_EFFECT
         if years and t.years and max(years[0] - t.years[1], t.years[0] - years[1]) > FAR_YEARS:
             best_date = EFFECT[CONFLICT]
-        if 1.0 + best_date + best_fields + BEST_FIELDS_EFFECT < threshold - SLACK:
-            return None  # not even a perfect name would do
+        return 1.0 + best_date + best_fields + BEST_FIELDS_EFFECT >= threshold - SLACK
+
+    def _score(self, t: _Traveller, i: int, threshold: float) -> MatchResult | None:
+        """The pair's result as score_pair gives it, or None when it cannot reach `threshold` (the
+        pair is `_in_reach`)."""
+        shape = self._shape(i)
         entry = self.entries[i]
         tau = threshold - context_effect(t.record, entry)
         if tau <= SLACK:  # the dates etc. reach the threshold on their own: every pair is a result
