@@ -46,6 +46,9 @@ __all__ = [
 ]
 
 SERVICE_TAGS = frozenset({"UNA", "UNB", "UNG", "UNH", "UNT", "UNE", "UNZ"})
+# the tags that open or close a message, group or interchange: every other one inside a message is its body
+_ENVELOPE_TAGS = frozenset({"UNH", "UNT", "UNB", "UNG", "UNE", "UNZ"})
+_MESSAGE_ENDS = frozenset({"UNH", "UNT"})
 
 # Where an interchange (or a bare message body) starts: a UNA advice, or UNB/UNH with default separators.
 _START = re.compile(r"UNA|UNB\+|UNH\+")
@@ -142,7 +145,7 @@ class Message:
     @property
     def body(self) -> list[Segment]:
         """The segments between UNH and UNT."""
-        return [s for s in self.segments if s.tag not in ("UNH", "UNT")]
+        return [s for s in self.segments if s.tag not in _MESSAGE_ENDS]
 
 
 @dataclass
@@ -353,12 +356,14 @@ class _Builder:
         (msg.diagnostics if msg is not None else self.result.diagnostics).append(d)
 
     def build(self, segments: list[Segment]) -> None:
+        body: list[Segment] | None = None  # the open message's segments (None outside a message)
         for seg in segments:
             tag = seg.tag
-            if self.message is not None and tag not in ("UNH", "UNT", "UNB", "UNG", "UNE", "UNZ"):
-                seg.number = len(self.message.segments) + 1
-                self.message.segments.append(seg)
-            elif tag == "UNH":
+            if body is not None and tag not in _ENVELOPE_TAGS:
+                body.append(seg)
+                seg.number = len(body)
+                continue
+            if tag == "UNH":
                 self.open_message(seg)
             elif tag == "UNT":
                 self.close_message(seg)
@@ -372,6 +377,7 @@ class _Builder:
                 self.trailer(seg)
             else:
                 self.diag("error", f"segment {_short(tag)} outside any message (no UNH before it)", seg)
+            body = self.message.segments if self.message is not None else None
         if self.message is not None:
             last = self.message.segments[-1]
             self.diag("error", "message not closed: UNT missing (truncated?)", last)

@@ -286,9 +286,15 @@ class _Reader:
         t.in_transit = PASSENGER_PARTIES.get(party, False) or CREW_PARTIES.get(party, False)
         name = seg.element(4)
         t.surname = name[0].strip() if name else ""
-        t.given_names = " ".join(c.strip() for c in name[1:] if c.strip())
+        t.given_names = " ".join([c.strip() for c in name[1:] if c.strip()])
         if party != CLOSE_OUT_PARTY and not t.surname:
             self.diag("warning", "traveller without a surname", seg, 4)
+        if len(seg.elements) > 4:  # NAD elements 5-9: the address, when sent
+            self.address(seg, t)
+        self.manifest.travellers.append(t)
+        self.traveller, self.document, self.leg = t, None, None
+
+    def address(self, seg: Segment, t: TravellerData) -> None:
         street, city = " ".join(c.strip() for c in seg.element(5) if c.strip()), seg.get(6).strip()
         region = " ".join(c.strip() for c in seg.element(7) if c.strip())
         postcode, addr_country = seg.get(8).strip(), seg.get(9).strip()
@@ -304,8 +310,6 @@ class _Reader:
                 )
                 if v
             }
-        self.manifest.travellers.append(t)
-        self.traveller, self.document, self.leg = t, None, None
 
     # flight ---------------------------------------------------------------------------------------------
     def tdt(self, seg: Segment) -> None:

@@ -81,10 +81,10 @@ class Segment:
 
     def get(self, element: int, component: int = 0) -> str:
         """Element `element` (1-based, after the tag), component `component` (0-based); "" when absent."""
-        if element > len(self.elements):
+        try:  # called for nearly every value a reader takes: the present case costs no length checks
+            return self.elements[element - 1][component]
+        except IndexError:
             return ""
-        comps = self.elements[element - 1]
-        return comps[component] if component < len(comps) else ""
 
     def element(self, element: int) -> list[str]:
         return self.elements[element - 1] if element <= len(self.elements) else []
@@ -222,39 +222,48 @@ def tokenize(
     """Segments of `text` (one interchange or a run of message bodies). Unreleased CR/LF are not data;
     whitespace around a segment is dropped. Segment numbers are filled in later by the structure pass."""
     term, el, rel, comp, rep = seps.terminator, seps.element, seps.release, seps.component, seps.repeats
-    pieces = _split_released(text, term, rel) if rel in text else text.split(term)
+    # whole-text checks first: most interchanges hold no release or repetition character at all, and then
+    # no segment needs the per-segment checks (this loop runs for every segment of every file)
+    released = rel in text
+    repeats = bool(rep) and rep in text
+    pieces = _split_released(text, term, rel) if released else text.split(term)
     segments: list[Segment] = []
     append = segments.append
     pos = offset
-    limit = offset + len(text)
     for piece in pieces:
-        start = pos
-        pos += len(piece) + 1
+        size = len(piece)
         body = piece.lstrip()
-        if len(body) != len(piece):
-            lead = len(piece) - len(body)
-            start += lead
-            line += piece.count("\n", 0, lead)
-        seg_line = line
-        if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
-            line += body.count("\n")
-            body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
         if not body:
+            line += piece.count("\n")
+            pos += size + 1
             continue
+        start = pos + size - len(body)
+        pos += size + 1
+        seg_line = line
+        if "\n" in piece:
+            line += piece.count("\n")
+            seg_line = line
+            if "\n" in body or "\r" in body:  # a hard line wrap inside the segment: not data
+                seg_line -= body.count("\n")
+                body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
+        elif "\r" in body:
+            body = body.rstrip("\r").replace("\r", "")
         tag, sep, rest = body.partition(el)
         if len(tag) != 3:
             tag = tag.strip()
             if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
                 tag = tag.split(comp, 1)[0]
-        repeated: dict[int, list[list[str]]] | None = None
         if not sep:
-            elements: list[list[str]] = []
-        elif rep and rep in rest and tag not in _SERVICE_TAGS:
+            append(Segment(tag, [], 0, seg_line, body, start, pos))
+        elif repeats and rep in rest and tag not in _SERVICE_TAGS:
             elements, repeated = split_repeated(rest, seps)
-            repeated = repeated or None  # every repetition separator was released
-        elif rel in rest:
-            elements = split_elements(rest, seps)
+            # `repeated` empty: every repetition separator was released
+            append(Segment(tag, elements, 0, seg_line, body, start, pos, repeated or None))
+        elif released and rel in rest:
+            append(Segment(tag, split_elements(rest, seps), 0, seg_line, body, start, pos))
         else:
-            elements = [e.split(comp) for e in rest.split(el)]
-        append(Segment(tag, elements, 0, seg_line, body, start, pos if pos < limit else limit, repeated))
+            append(Segment(tag, [e.split(comp) for e in rest.split(el)], 0, seg_line, body, start, pos))
+    limit = offset + len(text)
+    if segments and segments[-1].end > limit:  # the last piece has no terminator after it
+        segments[-1].end = limit
     return segments
