@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import JSON, Date, Table, insert
 from sqlalchemy.engine import Dialect
@@ -56,42 +56,45 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
 
 
 def _parameters(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Any]:
-    values_of = itemgetter(*prepared.names)
-    work = [_work_item(prepared, index) for index, process in enumerate(prepared.processors) if process]
-    out: list[Any] = []
-    for row in rows:
-        values = list(values_of(row)) if len(prepared.names) > 1 else [row[prepared.names[0]]]
-        for index, process, null, seen, empties in work:
-            value = values[index]
-            if value is None:
-                values[index] = null
-            elif seen is not None:  # dates and times repeat within a manifest (one timestamp per message)
-                done = seen.get(value)
-                if done is None:
-                    done = seen[value] = process(value)
-                values[index] = done
-            elif empties is not None and not value and type(value) in _CONTAINERS:
-                done = empties.get(type(value))
-                if done is None:
-                    done = empties[type(value)] = process(value)
-                values[index] = done
-            else:
-                values[index] = process(value)
-        out.append(tuple(values) if prepared.positional else dict(zip(prepared.names, values, strict=True)))
-    return out
+    """The driver's parameters, a column at a time: each processed column is one comprehension over its
+    values instead of a branch per value and column."""
+    names = prepared.names
+    if not rows:
+        return []
+    if len(names) > 1:
+        columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*names), rows), strict=True))
+    else:
+        columns = [[row[names[0]] for row in rows]]
+    for index, process in enumerate(prepared.processors):
+        if process is not None:
+            columns[index] = _processed(prepared, index, process, columns[index])
+    if prepared.positional:
+        return list(zip(*columns, strict=True))
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
 
 
 _CONTAINERS = (list, dict)  # empty ones serialize alike: "[]", "{}"
-_WorkItem = tuple[int, Callable[[Any], Any], Any, dict[Any, Any] | None, dict[type, Any] | None]
 
 
-def _work_item(prepared: _Prepared, index: int) -> _WorkItem:
-    """(position, processor, processed NULL, memo of processed values, memo of processed empty containers)
-    for one column of one batch."""
-    process = cast(Callable[[Any], Any], prepared.processors[index])
-    seen: dict[Any, Any] | None = {} if index in prepared.memo else None
-    empties: dict[type, Any] | None = {} if index in prepared.empties else None
-    return index, process, prepared.nulls[index], seen, empties
+def _is_empty(value: Any) -> bool:
+    return not value and type(value) in _CONTAINERS
+
+
+def _processed(
+    prepared: _Prepared, index: int, process: Callable[[Any], Any], values: Sequence[Any]
+) -> list[Any]:
+    """One column's values through its bind processor; None becomes the column's processed NULL."""
+    null = prepared.nulls[index]
+    if index in prepared.memo:  # dates and times repeat within a manifest (one timestamp per message)
+        done = {value: null if value is None else process(value) for value in set(values)}
+        return [done[value] for value in values]
+    if index in prepared.empties:  # a JSON column: an empty list or dict is serialized once
+        empty = {kind: process(kind()) for kind in _CONTAINERS}
+        return [
+            null if value is None else empty[type(value)] if _is_empty(value) else process(value)
+            for value in values
+        ]
+    return [null if value is None else process(value) for value in values]
 
 
 def _prepare(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Prepared | None:
