@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.models import Booking, BookingDocument, BookingTraveller
+from paxvet.db import ByIds
 from paxvet.documents.numbers import folded_document_number
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
 
@@ -39,7 +40,7 @@ def pnr_identities(session: Session, traveller_ids: Sequence[int]) -> dict[int, 
     """Each traveller's PNR identities, in booking-traveller order."""
     if not traveller_ids:
         return {}
-    rows = session.execute(_IDENTITIES, {"ids": list(traveller_ids)}).all()
+    rows = _IDENTITIES.rows(session.connection(), traveller_ids)
     documents = _documents(session, [r.id for r in rows])
     found: dict[int, list[PnrIdentity]] = {}
     for row in rows:
@@ -60,7 +61,7 @@ def _documents(session: Session, booking_traveller_ids: list[int]) -> dict[int, 
 
 
 # statements built once (each IN list is one expanding parameter): no construction or cache key per call
-_IDENTITIES = (
+_IDENTITIES = ByIds(
     select(
         BookingTraveller.id,
         BookingTraveller.traveller_id,
@@ -74,8 +75,8 @@ _IDENTITIES = (
         Booking.last_message_id,
     )
     .join(Booking, Booking.id == BookingTraveller.booking_id)
-    .where(BookingTraveller.traveller_id.in_(bindparam("ids", expanding=True)))
-    .order_by(BookingTraveller.id)
+    .order_by(BookingTraveller.id),
+    BookingTraveller.traveller_id,
 )
 _DOCUMENTS = (
     select(

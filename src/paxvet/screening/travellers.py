@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from paxvet.db import ByIds
 from paxvet.documents.numbers import folded_document_number, normalize_document_number
 from paxvet.flights.models import Flight, TravelDocument, Traveller
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
@@ -117,8 +118,8 @@ _COLUMNS = (
 
 
 # statements built once (each IN list is one expanding parameter): no construction or cache key per call
-_BY_ID = select(*_COLUMNS).where(Traveller.id.in_(bindparam("ids", expanding=True))).order_by(Traveller.id)
-_DOCUMENTS = (
+_BY_ID = ByIds(select(*_COLUMNS).order_by(Traveller.id), Traveller.id)
+_DOCUMENTS = ByIds(
     select(
         TravelDocument.traveller_id,
         TravelDocument.id,
@@ -126,9 +127,8 @@ _DOCUMENTS = (
         TravelDocument.issuing_country,
         TravelDocument.doc_type,
         TravelDocument.findings,
-    )
-    .where(TravelDocument.traveller_id.in_(bindparam("ids", expanding=True)))
-    .order_by(TravelDocument.id)
+    ).order_by(TravelDocument.id),
+    TravelDocument.traveller_id,
 )
 
 
@@ -142,8 +142,7 @@ def load_travellers(session: Session, traveller_ids: Iterable[int]) -> list[Trav
     ids = sorted(set(traveller_ids))
     views: list[TravellerView] = []
     for chunk in chunks(ids):
-        rows = session.execute(_BY_ID, {"ids": list(chunk)}).all()
-        views.extend(TravellerView(*row) for row in rows)
+        views.extend(TravellerView(*row) for row in _BY_ID.rows(session.connection(), chunk))
     _attach(session, views)
     return views
 
@@ -181,5 +180,5 @@ def _attach(session: Session, views: list[TravellerView]) -> None:
 def _attach_documents(session: Session, views: list[TravellerView]) -> None:
     by_id = {v.id: v for v in views}
     for chunk in chunks(list(by_id)):
-        for traveller_id, *doc in session.execute(_DOCUMENTS, {"ids": list(chunk)}).all():
+        for traveller_id, *doc in _DOCUMENTS.rows(session.connection(), chunk):
             by_id[traveller_id].documents.append(DocumentView(*doc))
