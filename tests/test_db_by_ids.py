@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, insert, select
 from sqlalchemy.engine import Connection
 
-from paxvet.db import ByIds
+from paxvet.db import ByIds, make_engine, migrate, session_scope, utcnow
+from paxvet.screening.models import ScreeningRun
 
 METADATA = MetaData()
 PEOPLE = Table("people", METADATA, Column("id", Integer, primary_key=True), Column("name", String(20)))
@@ -57,3 +59,16 @@ def test_a_run_is_read_with_a_range_and_anything_else_with_a_list(connection: Co
         event.remove(connection, "before_cursor_execute", record)
     assert "BETWEEN" in statements[0] and " IN " not in statements[0]
     assert " IN " in statements[1]
+
+
+def test_objects_are_read_through_the_session_in_both_forms(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path}/db.sqlite3")
+    migrate(engine)
+    with session_scope(engine) as session:
+        session.add_all([ScreeningRun(id=i, kind="live", started_at=utcnow()) for i in range(1, 7)])
+    read = ByIds(select(ScreeningRun).order_by(ScreeningRun.id), ScreeningRun.id)
+    with session_scope(engine) as session:
+        assert [r.id for r in read.objects(session, [2, 3, 4])] == [2, 3, 4]
+        assert [r.id for r in read.objects(session, [5, 2])] == [2, 5]
+        assert read.objects(session, []) == []
+        assert all(isinstance(r, ScreeningRun) for r in read.objects(session, [1, 6]))

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from paxvet.db import utcnow
+from paxvet.db import ByIds, utcnow
 from paxvet.screening.models import Hit
 from paxvet.screening.travellers import TravellerView, chunks
 from paxvet.vetting.allowlist import active_suppressions, applicable
@@ -60,12 +60,12 @@ class WriteResult:
 def existing_hits(session: Session, traveller_ids: Collection[int]) -> dict[tuple[int, str], Hit]:
     found: dict[tuple[int, str], Hit] = {}
     for chunk in chunks(sorted(traveller_ids)):
-        for hit in session.scalars(_HITS_OF, {"ids": list(chunk)}):
+        for hit in _HITS_OF.objects(session, chunk):
             found[(hit.traveller_id, hit.subject_key)] = hit
     return found
 
 
-_HITS_OF = select(Hit).where(Hit.traveller_id.in_(bindparam("ids", expanding=True)))  # built once
+_HITS_OF = ByIds(select(Hit), Hit.traveller_id)  # built once
 
 
 class HitWriter:
