@@ -58,7 +58,8 @@ _NON_ALNUM = re.compile(r"[^A-Z0-9]+")
 
 def name_key(value: str) -> str:
     if value.isascii():  # NFKD leaves ASCII as it is: the same key without the round trip
-        return _NON_ALNUM.sub("", value.upper())
+        key = value.upper().replace(" ", "")
+        return key if key.isalnum() else _NON_ALNUM.sub("", key)  # ASCII isalnum: A-Z, 0-9 after upper
     folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().upper()
     return _NON_ALNUM.sub("", folded)
 
@@ -400,8 +401,9 @@ def _merged_source(before: str) -> str:
 
 
 def _known_travellers(connection: Connection, flight_id: int) -> list[tuple[Any, ...]]:
-    """(id, identity key, passenger reference, role, source) of the flight's travellers."""
-    return [tuple(row) for row in connection.execute(_KNOWN_TRAVELLERS, {"row_id": flight_id})]
+    """(id, identity key, passenger reference, role, source) of the flight's travellers (fetched whole:
+    iterating the result fetches row by row)."""
+    return [tuple(row) for row in connection.execute(_KNOWN_TRAVELLERS, {"row_id": flight_id}).all()]
 
 
 def _insert_travellers(session: Session, flight_id: int, rows: list[dict[str, Any]]) -> list[int]:

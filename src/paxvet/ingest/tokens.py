@@ -261,8 +261,10 @@ def tokenize(
             append(Segment(tag, elements, 0, seg_line, body, start, pos, repeated or None))
         elif released and rel in rest:
             append(Segment(tag, split_elements(rest, seps), 0, seg_line, body, start, pos))
-        else:
+        elif el in rest:
             append(Segment(tag, [e.split(comp) for e in rest.split(el)], 0, seg_line, body, start, pos))
+        else:  # one data element (DTM, RFF...): no comprehension
+            append(Segment(tag, [rest.split(comp)], 0, seg_line, body, start, pos))
     limit = offset + len(text)
     if segments and segments[-1].end > limit:  # the last piece has no terminator after it
         segments[-1].end = limit
