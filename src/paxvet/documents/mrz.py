@@ -161,9 +161,14 @@ def read_date(raw: str, kind: str, today: date) -> date | None:
     """YYMMDD with the century inferred: births in the past, expiries up to the horizon ahead."""
     if not raw.isdigit():
         return None
-    yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:6])
+    if len(raw) == 6:  # one int() instead of three (ingest reads three dates per traveller)
+        number = int(raw)
+        yy, mm, dd = number // 10000, number // 100 % 100, number % 100
+    else:
+        yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:6])
     if kind == "birth":
-        centuries: tuple[int, ...] = (2000, 1900)  # the later one unless it lies in the future
+        # the later century unless it lies in the future (a 20xx year after this one always does)
+        centuries: tuple[int, ...] = (2000, 1900) if 2000 + yy <= today.year else (1900,)
     elif 2000 + yy <= today.year + EXPIRY_HORIZON_YEARS:
         centuries = (2000,)
     else:
