@@ -36,6 +36,7 @@ BEST_DATE_EFFECT = max(EFFECT.values())
 BEST_FIELDS_EFFECT = NATIONALITY_AGREES
 # Token relations kept across travellers (bounds.Memo), about 100 bytes each: cleared past this many.
 MEMO_LIMIT = 1_000_000
+NO_YEAR = 1_000_000  # the span of an unknown date of birth: -NO_YEAR..NO_YEAR, never far from another
 
 
 def year_span(dates: Sequence[BirthDate]) -> tuple[int, int] | None:
@@ -60,7 +61,7 @@ class _Traveller:
         self.names = prepared_names(record)
         self.memo = memo
         self._terms: list[tuple[Term, ...]] | None = None
-        self.years = year_span(record.dates_of_birth)
+        self.low, self.high = year_span(record.dates_of_birth) or (-NO_YEAR, NO_YEAR)
         self.gender = gender_of(record.gender)
 
     @property
@@ -68,6 +69,19 @@ class _Traveller:
         if self._terms is None:
             self._terms = [terms_of(q, self.memo) for q in self.names]
         return self._terms
+
+
+class _ReachRules:
+    """At one threshold, whether a perfect name can still reach it with birth years far apart or not,
+    and a gender differing or not (the rest of the score is at most the best date effect and
+    nationality's): worked out once per screen, not per candidate. `reach[far][conflict]`."""
+
+    def __init__(self, threshold: float) -> None:
+        need = threshold - SLACK
+        self.reach = [
+            [need <= 1.0 + date + fields + BEST_FIELDS_EFFECT for fields in (0.0, GENDER_CONFLICT)]
+            for date in (BEST_DATE_EFFECT, EFFECT[CONFLICT])
+        ]
 
 
 class Screener:
@@ -83,7 +97,9 @@ class Screener:
         self.index = CandidateIndex(entries)
         self._thresholds = thresholds
         self._names = self.index.names
-        self._years = [year_span(e.dates_of_birth) for e in entries]
+        spans = [year_span(e.dates_of_birth) or (-NO_YEAR, NO_YEAR) for e in entries]
+        self._low = [low for low, _ in spans]
+        self._high = [high for _, high in spans]
         self._genders = [gender_of(e.gender) for e in entries]
         # Filled as entries become candidates: the shape of all their names.
         self._shapes: list[EntryShape | None] = [None] * len(entries)
@@ -116,7 +132,8 @@ class Screener:
         document decides alone), cut down to the most promising when still too many."""
         chosen, keys = self.index.chosen(t.record, t.names)
         if threshold > 0.0:
-            chosen = {i for i in chosen if i in documents or self._in_reach(t, i, threshold)}
+            rules = _ReachRules(threshold)
+            chosen = {i for i in chosen if i in documents or self._in_reach(t, i, rules)}
         return self.index.ranked(chosen, keys)
 
     def screen(
@@ -146,15 +163,13 @@ class Screener:
             shape = self._shapes[i] = entry_shape(self._names[i], self._memo)
         return shape
 
-    def _in_reach(self, t: _Traveller, i: int, threshold: float) -> bool:
-        """False when not even a perfect name could lift the pair to `threshold`: birth years far apart
-        (the most the other fields add cannot make up for it), or a differing gender."""
-        years, gender = self._years[i], self._genders[i]
-        best_fields = GENDER_CONFLICT if gender and t.gender and gender != t.gender else 0.0
-        best_date = BEST_DATE_EFFECT
-        if years and t.years and max(years[0] - t.years[1], t.years[0] - years[1]) > FAR_YEARS:
-            best_date = EFFECT[CONFLICT]
-        return 1.0 + best_date + best_fields + BEST_FIELDS_EFFECT >= threshold - SLACK
+    def _in_reach(self, t: _Traveller, i: int, rules: _ReachRules) -> bool:
+        """False when not even a perfect name could lift the pair to the threshold: birth years more than
+        FAR_YEARS apart (the most the other fields add cannot make up for it), or a differing gender."""
+        far = self._low[i] - t.high > FAR_YEARS or t.low - self._high[i] > FAR_YEARS
+        gender = self._genders[i]
+        conflict = gender != "" and t.gender != "" and gender != t.gender
+        return rules.reach[far][conflict]
 
     def _score(self, t: _Traveller, i: int, threshold: float) -> MatchResult | None:
         """The pair's result as score_pair gives it, or None when it cannot reach `threshold` (the
