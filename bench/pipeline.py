@@ -34,7 +34,7 @@ from sqlalchemy.engine import Engine
 
 from paxvet.db import make_engine, migrate, session_scope, utcnow
 from paxvet.flights.models import Flight, TravelDocument, Traveller
-from paxvet.screening.models import Hit, TravellerNameKey
+from paxvet.screening.models import Hit, TravellerNameKey, TravellerNameKeyJournal
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "watchlists"
 REAL_LISTS = [
@@ -288,11 +288,11 @@ def _clone(session: Any, day: int, tops: tuple[int, int, int]) -> None:
         exprs = [changed.get(n, table.c[n]) for n in names]
         source = select(*exprs).where(table.c.id <= (tops[list(copy_columns).index(model)]))
         session.execute(insert(table).from_select(names, source))
-    # the keys live screening stored for the originals, as it would have for these travellers
-    keys = select(TravellerNameKey.key, TravellerNameKey.traveller_id + traveller_off).where(
-        TravellerNameKey.traveller_id <= tops[1]
-    )
-    session.execute(insert(TravellerNameKey).from_select(["key", "traveller_id"], keys))
+    # the keys live screening stored for the originals, as it would have for these travellers: in the
+    # key-ordered table (a week of live screening would have merged all but the journal's last rows)
+    for keyed in (TravellerNameKey, TravellerNameKeyJournal):
+        keys = select(keyed.key, keyed.traveller_id + traveller_off).where(keyed.traveller_id <= tops[1])
+        session.execute(insert(TravellerNameKey).from_select(["key", "traveller_id"], keys))
 
 
 def retro(engine: Engine, tmp: Path, new_entries: int) -> dict[str, float]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from screening_factories import Person, make_flight, make_list, person_entry
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
+from paxvet.screening import namekeys
 from paxvet.screening.lists import ListSet
-from paxvet.screening.models import TravellerNameKey
-from paxvet.screening.namekeys import candidate_travellers, traveller_keys
+from paxvet.screening.models import TravellerNameKey, TravellerNameKeyJournal
+from paxvet.screening.namekeys import candidate_travellers, merge_keys, traveller_keys
 from paxvet.screening.retro import findings_for_delta, window
 from paxvet.screening.service import screen_travellers
 from paxvet.screening.travellers import load_travellers
@@ -28,11 +30,23 @@ VARIANTS = [
 CLEAN = [Person(f"APELLIDO{i}", "JUAN", date(1970, 1, 1 + i), f"C{i}") for i in range(20)]
 
 
-def test_every_traveller_the_screener_matches_is_a_candidate(session: Session) -> None:
+@pytest.mark.parametrize("merged", ["none", "half", "all"])
+def test_every_traveller_the_screener_matches_is_a_candidate(session: Session, merged: str) -> None:
+    """Whether their keys are still in the journal, merged into the key-ordered table, or some of each."""
     arrival = utcnow() + timedelta(hours=5)
     flight = make_flight(session, VARIANTS + CLEAN, arrival=arrival)
     ids = [t.id for t in flight.travellers]
-    screen_travellers(session, ids)  # stores the keys (no list loaded yet)
+    first = ids[::2] if merged == "half" else ids
+    screen_travellers(session, first)  # stores the keys (no list loaded yet)
+    if merged != "none":
+        merge_keys(session)
+    screen_travellers(session, ids)
+    in_journal, in_table = (_count(session, model) for model in (TravellerNameKeyJournal, TravellerNameKey))
+    assert (in_journal > 0, in_table > 0) == {
+        "none": (True, False),
+        "half": (True, True),
+        "all": (False, True),
+    }[merged]
     make_list(
         session,
         "NEW",
@@ -97,9 +111,49 @@ def test_keys_follow_the_travellers_latest_name(session: Session) -> None:
     assert _stored(session, other.id) == before
 
 
+def _count(session: Session, model: type[TravellerNameKey] | type[TravellerNameKeyJournal]) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_keys_follow_the_travellers_latest_name_once_merged_too(session: Session, merged: bool) -> None:
+    people = [Person("GUZMAN", "OVIDIO", date(1990, 3, 29), "AB12345"), Person("CARO", "RAFAEL", None, "R2")]
+    flight = make_flight(session, people)
+    traveller = next(t for t in flight.travellers if t.surname == "GUZMAN")
+    screen_travellers(session, [traveller.id])
+    if merged:
+        merge_keys(session)
+    traveller.surname = "SALAZAR"
+    session.flush()
+    screen_travellers(session, [t.id for t in flight.travellers])
+    stored = _stored(session, traveller.id)
+    assert "c:salazar" in stored and "c:guzman" not in stored
+    assert stored == traveller_keys(load_travellers(session, [traveller.id])[0])
+    merge_keys(session)
+    assert _count(session, TravellerNameKeyJournal) == 0
+    assert _stored(session, traveller.id) == stored
+
+
+def test_the_journal_is_merged_once_it_holds_merge_at_rows(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(namekeys, "MERGE_AT", 40)
+    monkeypatch.setattr(namekeys, "_appended_since_count", 0)
+    flight = make_flight(session, CLEAN[:2])
+    screen_travellers(session, [t.id for t in flight.travellers])  # a few keys: counted, not merged
+    assert _count(session, TravellerNameKey) == 0 and _count(session, TravellerNameKeyJournal) > 0
+    flight = make_flight(session, CLEAN[2:], number="646")
+    screen_travellers(session, [t.id for t in flight.travellers])
+    assert _count(session, TravellerNameKeyJournal) == 0 and _count(session, TravellerNameKey) > 40
+
+
 def _stored(session: Session, traveller_id: int) -> set[str]:
-    stmt = select(TravellerNameKey.key).where(TravellerNameKey.traveller_id == traveller_id)
-    return set(session.scalars(stmt))
+    """The traveller's keys, in the key-ordered table or in the journal (never in both)."""
+    found: list[str] = []
+    for model in (TravellerNameKey, TravellerNameKeyJournal):
+        found += session.scalars(select(model.key).where(model.traveller_id == traveller_id))
+    assert len(found) == len(set(found))
+    return set(found)
 
 
 def test_travellers_outside_the_window_are_not_candidates(session: Session) -> None:

@@ -171,7 +171,10 @@ class ScreeningMark(Base):
 
 class TravellerNameKey(Base):
     """Name and document keys of each screened traveller, so retro-screening finds the few travellers who
-    share a key with a list's new entries without reading every traveller in the window."""
+    share a key with a list's new entries without reading every traveller in the window.
+
+    A traveller's keys are the rows here plus the rows of `TravellerNameKeyJournal` (never both): live
+    screening appends to the journal, and `namekeys.merge_keys` moves the journal here in bulk."""
 
     __tablename__ = "traveller_name_key"
     # SQLite keeps the rows in the primary key's own b-tree (no rowid table beside it): two b-trees to write
@@ -182,3 +185,21 @@ class TravellerNameKey(Base):
     traveller_id: Mapped[int] = mapped_column(
         ForeignKey("traveller.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class TravellerNameKeyJournal(Base):
+    """Keys stored since the last merge into `TravellerNameKey`, in traveller order.
+
+    Keys have random values: inserted file by file into the key-ordered table, each key lands on its own
+    leaf page, and every such page is written again at each commit. Here, ordered by traveller (new
+    travellers have the highest ids), a file's keys fill a few pages at the end of the table; when the
+    journal grows past `namekeys.MERGE_AT` rows it is moved into the key-ordered table in key order, each
+    page then written once for many keys. Retro-screening reads the journal by a scan (it is bounded)."""
+
+    __tablename__ = "traveller_name_key_journal"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    traveller_id: Mapped[int] = mapped_column(
+        ForeignKey("traveller.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -6,16 +6,22 @@ document ("doc:"). When a list version adds entries, the entries' keys are looke
 traveller sharing a document, a rare token key or a pair of tokens with a new entry is screened against the
 delta with the real Screener, which applies its own candidate rules and the full scorer. A million
 travellers in the window cost a few index range scans instead of a million Python records.
+
+Live screening appends a traveller's new keys to a journal in traveller order (a few pages at the end of a
+table per manifest) and `merge_keys` moves the journal into the key-ordered table in bulk, in key order,
+once it holds MERGE_AT rows: inserted manifest by manifest, the keys' random values dirtied one leaf page of
+that table each, all written again at every commit. Retro-screening reads both tables.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, datetime
 from itertools import combinations
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, exists, func, select
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, union_all
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.models import BookingTraveller
@@ -26,12 +32,16 @@ from paxvet.match.index import significant
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import context_effect, prepared_names
 from paxvet.match.text import Token
-from paxvet.screening.models import TravellerNameKey
+from paxvet.screening.models import TravellerNameKey, TravellerNameKeyJournal
 from paxvet.screening.travellers import TravellerView, chunks
 
 RARE = 200  # a name key on at most this many travellers selects them alone (the matcher's idea, scaled)
 MIN_DOCUMENT = 5  # the matcher ignores shorter document numbers
+# The journal is merged into the key-ordered table past this many rows: each merge writes most of that
+# table's pages once, and retro-screening scans the journal (a quarter of a second at this size).
+MERGE_AT = 300_000
 _KEYS = cast(Table, TravellerNameKey.__table__)
+_JOURNAL = cast(Table, TravellerNameKeyJournal.__table__)
 
 
 def token_key_sets(record: PersonRecord) -> list[set[str]]:
@@ -89,34 +99,87 @@ def traveller_keys(view: TravellerView) -> set[str]:
 
 def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
     """Bring the stored keys of these travellers in line with their names and documents now (a later push
-    may change a name). Only the difference is written: a traveller's first screening inserts its keys, a
-    push that changed nothing the keys depend on writes nothing (B-tree inserts at random places of the
-    keys' primary key are most of what storing keys costs)."""
+    may change a name). Only the difference is written: a traveller's first screening appends its keys to
+    the journal, a push that changed nothing the keys depend on writes nothing, and a key no longer the
+    traveller's is deleted from whichever table holds it."""
     connection = session.connection()
+    appended = 0
     for batch in chunks(list(views)):
         stored: dict[int, set[str]] = {}
         for traveller_id, key in connection.execute(_STORED_KEYS, {"ids": [v.id for v in batch]}).all():
             stored.setdefault(traveller_id, set()).add(key)
-        added: list[tuple[str, int]] = []
+        added: list[tuple[int, str]] = []
         gone: list[dict[str, Any]] = []
         for view in batch:
             keys, before = traveller_keys(view), stored.get(view.id, set())
             if keys != before:
-                added += [(k, view.id) for k in keys - before]
+                added += [(view.id, k) for k in keys - before]
                 gone += [{"k": k, "t": view.id} for k in before - keys]
         if gone:
             connection.execute(_DELETE_KEY, gone)
-        insert_rows(session, _KEYS, [{"key": k, "traveller_id": t} for k, t in sorted(added)])
+            connection.execute(_DELETE_JOURNAL_KEY, gone)
+        insert_rows(session, _JOURNAL, [{"traveller_id": t, "key": k} for t, k in sorted(added)])
+        appended += len(added)
+    if appended and _journal_full(session, appended):
+        merge_keys(session)
 
 
 # built once: no statement construction or cache key per call
-_STORED_KEYS = select(_KEYS.c.traveller_id, _KEYS.c.key).where(
-    _KEYS.c.traveller_id.in_(bindparam("ids", expanding=True))
+_IDS: Any = bindparam("ids", expanding=True)
+_STORED_KEYS = union_all(
+    select(_KEYS.c.traveller_id, _KEYS.c.key).where(_KEYS.c.traveller_id.in_(_IDS)),
+    select(_JOURNAL.c.traveller_id, _JOURNAL.c.key).where(_JOURNAL.c.traveller_id.in_(_IDS)),
 )
 _DELETE_KEY = delete(_KEYS).where(_KEYS.c.key == bindparam("k"), _KEYS.c.traveller_id == bindparam("t"))
+_DELETE_JOURNAL_KEY = delete(_JOURNAL).where(
+    _JOURNAL.c.traveller_id == bindparam("t"), _JOURNAL.c.key == bindparam("k")
+)
+_COUNT_JOURNAL = select(func.count()).select_from(_JOURNAL)
+
+# Rows this process appended since it last counted the journal: counting it (a walk over its pages) after
+# every manifest would cost more than the appends, so it is counted once per MERGE_AT // 8 appended rows.
+_appended_since_count = 0
 
 
-def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
+def _journal_full(session: Session, appended: int) -> bool:
+    global _appended_since_count
+    _appended_since_count += appended
+    if _appended_since_count < MERGE_AT // 8:
+        return False
+    _appended_since_count = 0
+    return int(session.connection().execute(_COUNT_JOURNAL).scalar_one()) >= MERGE_AT
+
+
+def merge_keys(session: Session) -> None:
+    """Move every journal row into the key-ordered table, in key order (in the caller's transaction)."""
+    connection = session.connection()
+    columns = ["key", "traveller_id"]
+    if connection.dialect.name == "postgresql":
+        # one statement, so a row a concurrent transaction commits meanwhile is neither lost nor moved twice
+        moved = delete(_JOURNAL).returning(_JOURNAL.c.key, _JOURNAL.c.traveller_id).cte("moved")
+        rows = select(moved.c.key, moved.c.traveller_id).order_by(moved.c.key, moved.c.traveller_id)
+        connection.execute(postgresql_insert(_KEYS).from_select(columns, rows).on_conflict_do_nothing())
+        return
+    rows = select(_JOURNAL.c.key, _JOURNAL.c.traveller_id).order_by(_JOURNAL.c.key, _JOURNAL.c.traveller_id)
+    connection.execute(insert(_KEYS).from_select(columns, rows).prefix_with("OR IGNORE", dialect="sqlite"))
+    connection.execute(delete(_JOURNAL))
+
+
+def _journal_rows(session: Session, keys: set[str]) -> dict[str, list[int]]:
+    """The journal's travellers for each of these keys, in one pass over it (it has no index by key, and
+    holds about MERGE_AT rows at most)."""
+    found: dict[str, list[int]] = {}
+    for key, traveller_id in session.connection().execute(_JOURNAL_ROWS).all():
+        if key in keys:
+            found.setdefault(key, []).append(traveller_id)
+    return found
+
+
+_JOURNAL_ROWS = select(_JOURNAL.c.key, _JOURNAL.c.traveller_id)
+
+
+def _counts(session: Session, keys: Iterable[str], journal: dict[str, list[int]]) -> dict[str, int]:
+    """How many travellers hold each of these keys (absent: none), in both tables."""
     counts: dict[str, int] = {}
     for chunk in chunks(sorted(set(keys))):
         stmt = (
@@ -125,6 +188,8 @@ def _counts(session: Session, keys: Iterable[str]) -> dict[str, int]:
             .group_by(TravellerNameKey.key)
         )
         counts.update({key: int(n) for key, n in session.execute(stmt)})
+    for key, travellers in journal.items():
+        counts[key] = counts.get(key, 0) + len(travellers)
     return counts
 
 
@@ -137,11 +202,17 @@ def _in_window(stmt: Any, start: datetime, end: datetime) -> Any:
     )
 
 
-def selecting_keys(session: Session, entries: Sequence[PersonRecord]) -> dict[str, list[int]]:
+def selecting_keys(
+    session: Session, entries: Sequence[PersonRecord], journal: dict[str, list[int]] | None = None
+) -> dict[str, list[int]]:
     """Each key that selects travellers for some entry -> the indexes of the entries it selects them for:
-    a document, a pair of tokens, or a token key on at most RARE travellers (any key of a one-word name)."""
+    a document, a pair of tokens, or a token key on at most RARE travellers (any key of a one-word name).
+    `journal`: the journal's travellers by key, read for (at least) every token key of the entries."""
     token_sets = [token_key_sets(entry) for entry in entries]
-    counts = _counts(session, {k for sets in token_sets for keys in sets for k in keys})
+    token_keys = {k for sets in token_sets for keys in sets for k in keys}
+    if journal is None:
+        journal = _journal_rows(session, token_keys)
+    counts = _counts(session, token_keys, {k: journal[k] for k in token_keys & journal.keys()})
     selects: dict[str, list[int]] = {}
     for i, (entry, sets) in enumerate(zip(entries, token_sets, strict=True)):
         keys = document_keys(entry) | pair_keys(entry)
@@ -187,8 +258,9 @@ def candidate_travellers(
     document with a lost/stolen entry. With `thresholds` (each entry's alert threshold), a traveller who
     shares only name keys is kept only when one of those entries is `Reachable`; a traveller whose
     bookings add identities is always kept (their dates of birth may differ)."""
-    selects = selecting_keys(session, entries)
     doc_keys = {k for d in documents for k in document_keys(d)}
+    journal = _journal_rows(session, doc_keys.union(*(record_keys(entry) for entry in entries)))
+    selects = selecting_keys(session, entries, journal)
     reachable = Reachable(entries, thresholds) if thresholds is not None else None
     booked = exists().where(BookingTraveller.traveller_id == TravellerNameKey.traveller_id)
     found: set[int] = set()
@@ -202,12 +274,51 @@ def candidate_travellers(
             booked.label("booked"),
         ).where(TravellerNameKey.key.in_(chunk))
         for row in session.execute(_in_window(stmt, start, end)):
-            if row.traveller_id not in found and _worth_loading(row, reachable, selects):
+            if row.traveller_id not in found and _worth_loading(row.key, row, reachable, selects):
                 found.add(row.traveller_id)
+    held = _held(journal, selects.keys() | doc_keys)
+    return found | _journal_candidates(session, held, start, end, reachable, selects)
+
+
+def _held(journal: dict[str, list[int]], keys: Collection[str]) -> dict[int, list[str]]:
+    """The journal's travellers holding some of these keys -> those keys."""
+    held: dict[int, list[str]] = {}
+    for key in journal.keys() & keys:
+        for traveller_id in journal[key]:
+            held.setdefault(traveller_id, []).append(key)
+    return held
+
+
+def _journal_candidates(
+    session: Session,
+    held: dict[int, list[str]],
+    start: datetime,
+    end: datetime,
+    reachable: Reachable | None,
+    selects: dict[str, list[int]],
+) -> set[int]:
+    """`candidate_travellers` among the journal's travellers (`held`: the selecting keys each holds)."""
+    booked = exists().where(BookingTraveller.traveller_id == Traveller.id)
+    found: set[int] = set()
+    for chunk in chunks(sorted(held)):
+        stmt = (
+            select(
+                Traveller.id,
+                Traveller.date_of_birth,
+                Traveller.gender,
+                Traveller.nationality,
+                booked.label("booked"),
+            )
+            .join(Flight, Flight.id == Traveller.flight_id)
+            .where(Traveller.id.in_(chunk), Flight.at_airport_between(start, end))
+        )
+        for row in session.execute(stmt):
+            if any(_worth_loading(key, row, reachable, selects) for key in held[row.id]):
+                found.add(row.id)
     return found
 
 
-def _worth_loading(row: Any, reachable: Reachable | None, selects: dict[str, list[int]]) -> bool:
-    if reachable is None or row.booked or row.key.startswith("doc:"):
+def _worth_loading(key: str, row: Any, reachable: Reachable | None, selects: dict[str, list[int]]) -> bool:
+    if reachable is None or row.booked or key.startswith("doc:"):
         return True
-    return any(reachable(row.date_of_birth, row.gender, row.nationality, i) for i in selects[row.key])
+    return any(reachable(row.date_of_birth, row.gender, row.nationality, i) for i in selects[key])

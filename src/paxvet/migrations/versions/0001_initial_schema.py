@@ -414,6 +414,14 @@ def upgrade() -> None:
     with op.batch_alter_table('traveller_name_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_traveller_name_key_traveller_id'), ['traveller_id'], unique=False)
 
+    op.create_table('traveller_name_key_journal',
+    sa.Column('traveller_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_traveller_name_key_journal_traveller_id_traveller'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('traveller_id', 'key', name=op.f('pk_traveller_name_key_journal')),
+    sqlite_with_rowid=False
+    )
+
     op.create_table('watchlist_entry',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('watchlist_id', sa.Integer(), nullable=False),
@@ -766,6 +774,7 @@ def downgrade() -> None:
     with op.batch_alter_table('traveller_name_key', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_traveller_name_key_traveller_id'))
 
+    op.drop_table('traveller_name_key_journal')
     op.drop_table('traveller_name_key')
     with op.batch_alter_table('travel_document', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_travel_document_traveller_id'))
