@@ -40,6 +40,7 @@ MIN_DOCUMENT = 5  # the matcher ignores shorter document numbers
 # The journal is merged into the key-ordered table past this many rows: each merge writes most of that
 # table's pages once, and retro-screening scans the journal (a quarter of a second at this size).
 MERGE_AT = 300_000
+MERGE_CACHE_KIB = 65_536  # SQLite's page cache during a merge (2 MB otherwise)
 _KEYS = cast(Table, TravellerNameKey.__table__)
 _JOURNAL = cast(Table, TravellerNameKeyJournal.__table__)
 
@@ -161,8 +162,17 @@ def merge_keys(session: Session) -> None:
         connection.execute(postgresql_insert(_KEYS).from_select(columns, rows).on_conflict_do_nothing())
         return
     rows = select(_JOURNAL.c.key, _JOURNAL.c.traveller_id).order_by(_JOURNAL.c.key, _JOURNAL.c.traveller_id)
-    connection.execute(insert(_KEYS).from_select(columns, rows).prefix_with("OR IGNORE", dialect="sqlite"))
-    connection.execute(delete(_JOURNAL))
+    # SQLite: a larger page cache for the merge alone (each row's traveller, read for the foreign key, and
+    # the traveller index are visited in key order, at random), given back after it
+    cache = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{MERGE_CACHE_KIB}")
+    try:
+        connection.execute(
+            insert(_KEYS).from_select(columns, rows).prefix_with("OR IGNORE", dialect="sqlite")
+        )
+        connection.execute(delete(_JOURNAL))
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
 
 
 def _journal_rows(session: Session, keys: set[str]) -> dict[str, list[int]]:
