@@ -135,7 +135,9 @@ class Traveller(Base):
     in_transit: Mapped[bool] = mapped_column(Boolean, default=False)
     # reported | boarded (close-out CLOB) | not_boarded (CLNB) | cancelled (BGM 745 XR)
     boarding_status: Mapped[str] = mapped_column(String(12), default="reported")
-    reservation_ref: Mapped[str | None] = mapped_column(String(40), index=True)  # RFF AVF (PNR locator)
+    # RFF AVF (PNR locator). Not indexed: read only with the flight's own travellers (close-out), and an
+    # index on it cost every new traveller an insert at a random place (bench/README.md, "PAXLST ingest").
+    reservation_ref: Mapped[str | None] = mapped_column(String(40))
     passenger_ref: Mapped[str | None] = mapped_column(String(60))  # RFF ABO
     bags: Mapped[list[Any] | None] = mapped_column(JSON)
     extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # anything else a message carried

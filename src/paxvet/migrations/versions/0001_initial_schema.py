@@ -288,7 +288,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('traveller', schema=None) as batch_op:
         batch_op.create_index('ix_traveller_names', ['surname', 'given_names'], unique=False)
-        batch_op.create_index(batch_op.f('ix_traveller_reservation_ref'), ['reservation_ref'], unique=False)
 
     op.create_table('watchlist_version',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -803,7 +802,6 @@ def downgrade() -> None:
 
     op.drop_table('watchlist_version')
     with op.batch_alter_table('traveller', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_traveller_reservation_ref'))
         batch_op.drop_index('ix_traveller_names')
 
     op.drop_table('traveller')
