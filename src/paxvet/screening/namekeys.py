@@ -20,11 +20,12 @@ from datetime import date, datetime
 from itertools import combinations
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, exists, func, insert, select, union_all
+from sqlalchemy import Table, bindparam, delete, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.orm import Session
 
 from paxvet.bookings.models import BookingTraveller
+from paxvet.db import ByIds
 from paxvet.documents.numbers import folded_document_number
 from paxvet.flights.bulk import insert_rows
 from paxvet.flights.models import Flight, Traveller
@@ -107,8 +108,10 @@ def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
     appended = 0
     for batch in chunks(list(views)):
         stored: dict[int, set[str]] = {}
-        for traveller_id, key in connection.execute(_STORED_KEYS, {"ids": [v.id for v in batch]}).all():
-            stored.setdefault(traveller_id, set()).add(key)
+        ids = [v.id for v in batch]
+        for stored_keys in (_STORED_KEYS, _JOURNALLED_KEYS):
+            for traveller_id, key in stored_keys.rows(connection, ids):
+                stored.setdefault(traveller_id, set()).add(key)
         added: list[tuple[int, str]] = []
         gone: list[dict[str, Any]] = []
         for view in batch:
@@ -126,10 +129,10 @@ def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
 
 
 # built once: no statement construction or cache key per call
-_IDS: Any = bindparam("ids", expanding=True)
-_STORED_KEYS = union_all(
-    select(_KEYS.c.traveller_id, _KEYS.c.key).where(_KEYS.c.traveller_id.in_(_IDS)),
-    select(_JOURNAL.c.traveller_id, _JOURNAL.c.key).where(_JOURNAL.c.traveller_id.in_(_IDS)),
+# a manifest's travellers are one run of ids: read by range (paxvet.db.ByIds), like their rows
+_STORED_KEYS = ByIds(select(_KEYS.c.traveller_id, _KEYS.c.key), TravellerNameKey.traveller_id)
+_JOURNALLED_KEYS = ByIds(
+    select(_JOURNAL.c.traveller_id, _JOURNAL.c.key), TravellerNameKeyJournal.traveller_id
 )
 _DELETE_KEY = delete(_KEYS).where(_KEYS.c.key == bindparam("k"), _KEYS.c.traveller_id == bindparam("t"))
 _DELETE_JOURNAL_KEY = delete(_JOURNAL).where(
