@@ -151,3 +151,20 @@ def _is_date(table: Table, name: str) -> bool:
         return type_.python_type is date
     except NotImplementedError:
         return False
+
+
+def insert_tuples(
+    session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT rows given as tuples in `columns`' order: straight to the driver when no column needs a bind
+    processor and the dialect takes positional parameters in that order (a name key's (traveller, key)
+    pairs on SQLite), else through `insert_rows`."""
+    if not rows:
+        return
+    connection = session.connection()
+    prepared = _prepare(connection.dialect, table, columns)
+    direct = prepared is not None and prepared.positional and prepared.names == columns
+    if prepared is None or not direct or any(p is not None for p in prepared.processors):
+        insert_rows(session, table, [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    connection.exec_driver_sql(prepared.sql, rows)

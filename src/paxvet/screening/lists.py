@@ -60,20 +60,24 @@ _lock = Lock()
 
 
 def versions_key(session: Session) -> tuple[Any, ...]:
-    """What identifies the active list set: each active list's newest version and when it was loaded."""
-    newest = (
-        select(WatchlistVersion.watchlist_id, func.max(WatchlistVersion.id).label("version_id"))
-        .group_by(WatchlistVersion.watchlist_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(Watchlist.id, Watchlist.threshold, WatchlistVersion.id, WatchlistVersion.loaded_at)
-        .join(newest, newest.c.watchlist_id == Watchlist.id)
-        .join(WatchlistVersion, WatchlistVersion.id == newest.c.version_id)
-        .where(Watchlist.active.is_(True))
-        .order_by(Watchlist.id)
-    )
+    """What identifies the active list set: each active list's newest version and when it was loaded.
+    Asked before every manifest is screened, so the statement is built once (`_VERSIONS`)."""
+    rows = session.connection().execute(_VERSIONS)
     return tuple((wl, threshold, version, loaded.isoformat()) for wl, threshold, version, loaded in rows)
+
+
+_NEWEST = (
+    select(WatchlistVersion.watchlist_id, func.max(WatchlistVersion.id).label("version_id"))
+    .group_by(WatchlistVersion.watchlist_id)
+    .subquery()
+)
+_VERSIONS = (
+    select(Watchlist.id, Watchlist.threshold, WatchlistVersion.id, WatchlistVersion.loaded_at)
+    .join(_NEWEST, _NEWEST.c.watchlist_id == Watchlist.id)
+    .join(WatchlistVersion, WatchlistVersion.id == _NEWEST.c.version_id)
+    .where(Watchlist.active.is_(True))
+    .order_by(Watchlist.id)
+)
 
 
 def active_lists(session: Session) -> ListSet:

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from paxvet.bookings.models import BookingTraveller
 from paxvet.db import ByIds
 from paxvet.documents.numbers import folded_document_number
-from paxvet.flights.bulk import insert_rows
+from paxvet.flights.bulk import insert_tuples
 from paxvet.flights.models import Flight, Traveller
 from paxvet.match.index import significant
 from paxvet.match.records import PersonRecord
@@ -122,7 +122,8 @@ def store_keys(session: Session, views: Sequence[TravellerView]) -> None:
         if gone:
             connection.execute(_DELETE_KEY, gone)
             connection.execute(_DELETE_JOURNAL_KEY, gone)
-        insert_rows(session, _JOURNAL, [{"traveller_id": t, "key": k} for t, k in sorted(added)])
+        added.sort()
+        insert_tuples(session, _JOURNAL, ("traveller_id", "key"), added)
         appended += len(added)
     if appended and _journal_full(session, appended):
         merge_keys(session)
