@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from paxvet.flights.bulk import insert_rows
+from paxvet.flights.bulk import insert_rows, insert_tuples
 from paxvet.flights.models import Flight, TravelDocument, Traveller
+from paxvet.screening.models import TravellerNameKeyJournal
 
 TRAVELLERS = cast(Table, Traveller.__table__)
 DOCUMENTS = cast(Table, TravelDocument.__table__)
@@ -118,3 +119,37 @@ def test_bulk_documents_are_stored_as_sqlalchemy_stores_them(session: Session) -
 def test_no_rows_is_no_statement(session: Session) -> None:
     insert_rows(session, DOCUMENTS, [])
     assert session.scalars(select(TravelDocument)).all() == []
+
+
+def test_tuples_are_stored_as_dict_rows_are(session: Session) -> None:
+    """Straight to the driver (no bind processor: a name key's traveller and key) or, for columns that need
+    one (dates, JSON), through insert_rows: the same stored values either way."""
+    flight_id = _flight(session)
+    insert_rows(session, TRAVELLERS, [_traveller(flight_id, n) for n in (1, 2)])
+    first, second = session.scalars(select(Traveller.id).order_by(Traveller.id)).all()
+    journal = cast(Table, TravellerNameKeyJournal.__table__)
+    insert_tuples(session, journal, ("traveller_id", "key"), [(first, "c:perez"), (first, "s:prs")])
+    insert_tuples(session, journal, ("key", "traveller_id"), [("c:perez", second)])
+    stored = session.execute(select(journal.c.traveller_id, journal.c.key).order_by(journal.c.traveller_id))
+    assert [tuple(r) for r in stored] == [(first, "c:perez"), (first, "s:prs"), (second, "c:perez")]
+    columns = (
+        "traveller_id",
+        "doc_type",
+        "number",
+        "number_normalized",
+        "issuing_country",
+        "expiry",
+        "findings",
+    )
+    values = [
+        (first, "P", "tupleG1", "G1", "MEX", date(2030, 1, 1), []),
+        (second, None, "tupleG2", "G2", None, None, None),
+    ]
+    insert_tuples(session, DOCUMENTS, columns, values)
+    as_dicts = [dict(zip(columns, v, strict=True)) for v in values]
+    insert_rows(session, DOCUMENTS, [{**row, "number": "dict" + row["number"]} for row in as_dicts])
+    tuples, dicts = _stored(session, DOCUMENTS, "tuple"), _stored(session, DOCUMENTS, "dict")
+    assert len(tuples) == 2
+    assert [r[:1] + r[2:] for r in tuples] == [r[:1] + r[2:] for r in dicts]
+    insert_tuples(session, journal, ("traveller_id", "key"), [])
+    assert session.scalar(select(func.count()).select_from(journal)) == 3
