@@ -14,7 +14,7 @@ from paxvet.db import utcnow
 from paxvet.screening import namekeys
 from paxvet.screening.lists import ListSet
 from paxvet.screening.models import TravellerNameKey, TravellerNameKeyJournal
-from paxvet.screening.namekeys import candidate_travellers, merge_keys, traveller_keys
+from paxvet.screening.namekeys import candidate_travellers, forget_keys, merge_keys, traveller_keys
 from paxvet.screening.retro import findings_for_delta, window
 from paxvet.screening.service import screen_travellers
 from paxvet.screening.travellers import load_travellers
@@ -162,3 +162,35 @@ def test_travellers_outside_the_window_are_not_candidates(session: Session) -> N
     make_list(session, "NEW", [person_entry("N1", "Ovidio Guzman Lopez", "1990-03-29")])
     start, end = window()
     assert candidate_travellers(session, [e.record for e in screening_entries(session)], start, end) == set()
+
+
+@pytest.mark.parametrize("merged", [False, True])
+def test_forget_keys_deletes_a_travellers_keys_from_both_tables(session: Session, merged: bool) -> None:
+    """The key tables have no foreign key: whoever deletes a traveller (a PNR-only row merged into its API
+    traveller) deletes their keys, from the journal or the key-ordered table, and no one else's."""
+    flight = make_flight(session, VARIANTS)
+    ids = [t.id for t in flight.travellers]
+    screen_travellers(session, ids[:2])
+    if merged:
+        merge_keys(session)
+    screen_travellers(session, ids)
+    forget_keys(session, [ids[0], ids[3]])
+    assert _keyed(session) == set(ids) - {ids[0], ids[3]}
+
+
+def test_a_merge_moves_only_the_keys_of_existing_travellers(session: Session) -> None:
+    flight = make_flight(session, VARIANTS)
+    ids = [t.id for t in flight.travellers]
+    screen_travellers(session, ids)
+    journal = TravellerNameKeyJournal.__table__
+    session.execute(journal.insert(), [{"traveller_id": max(ids) + 1000, "key": "c:gone"}])
+    merge_keys(session)
+    assert _count(session, TravellerNameKeyJournal) == 0
+    assert _keyed(session) == set(ids)
+    assert session.scalar(select(func.count()).where(TravellerNameKey.key == "c:gone")) == 0
+
+
+def _keyed(session: Session) -> set[int]:
+    """Travellers holding a key in either table."""
+    ids = set(session.scalars(select(TravellerNameKey.traveller_id)))
+    return ids | set(session.scalars(select(TravellerNameKeyJournal.traveller_id)))

@@ -36,6 +36,7 @@ from paxvet.ingest.airports import local_to_utc
 from paxvet.links.keys import refresh_booking_keys
 from paxvet.match.records import Document, Name, PartialDate, PersonRecord
 from paxvet.screening.hits import move_hits
+from paxvet.screening.namekeys import forget_keys
 from paxvet.settings import get_settings
 
 
@@ -587,6 +588,7 @@ def merge_pnr_duplicates(session: Session, flight_id: int) -> int:
         if not session.scalar(
             select(BookingTraveller.id).where(BookingTraveller.traveller_id == traveller.id)
         ):
+            forget_keys(session, [traveller.id])
             session.delete(traveller)
     session.flush()
     return merged

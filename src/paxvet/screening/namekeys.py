@@ -156,16 +156,25 @@ def _journal_full(session: Session, appended: int) -> bool:
 
 
 def merge_keys(session: Session) -> None:
-    """Move every journal row into the key-ordered table, in key order (in the caller's transaction)."""
+    """Move every journal row into the key-ordered table, in key order (in the caller's transaction). Rows
+    of a traveller deleted without `forget_keys` are dropped (the tables have no foreign key)."""
     connection = session.connection()
     columns = ["key", "traveller_id"]
     if connection.dialect.name == "postgresql":
         # one statement, so a row a concurrent transaction commits meanwhile is neither lost nor moved twice
         moved = delete(_JOURNAL).returning(_JOURNAL.c.key, _JOURNAL.c.traveller_id).cte("moved")
-        rows = select(moved.c.key, moved.c.traveller_id).order_by(moved.c.key, moved.c.traveller_id)
+        rows = (
+            select(moved.c.key, moved.c.traveller_id)
+            .where(moved.c.traveller_id.in_(_TRAVELLER_IDS))
+            .order_by(moved.c.key, moved.c.traveller_id)
+        )
         connection.execute(postgresql_insert(_KEYS).from_select(columns, rows).on_conflict_do_nothing())
         return
-    rows = select(_JOURNAL.c.key, _JOURNAL.c.traveller_id).order_by(_JOURNAL.c.key, _JOURNAL.c.traveller_id)
+    rows = (
+        select(_JOURNAL.c.key, _JOURNAL.c.traveller_id)
+        .where(_JOURNAL.c.traveller_id.in_(_TRAVELLER_IDS))  # read in traveller order: a cheap look-up
+        .order_by(_JOURNAL.c.key, _JOURNAL.c.traveller_id)
+    )
     # SQLite: a larger page cache for the merge alone (each row's traveller, read for the foreign key, and
     # the traveller index are visited in key order, at random), given back after it
     cache = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
@@ -177,6 +186,17 @@ def merge_keys(session: Session) -> None:
         connection.execute(delete(_JOURNAL))
     finally:
         connection.exec_driver_sql(f"PRAGMA cache_size={int(cache)}")
+
+
+def forget_keys(session: Session, traveller_ids: Collection[int]) -> None:
+    """Delete these travellers' keys from both tables (call it when deleting travellers: the key tables
+    have no foreign key, see `TravellerNameKey`)."""
+    for chunk in chunks(sorted(traveller_ids)):
+        session.execute(delete(_KEYS).where(_KEYS.c.traveller_id.in_(chunk)))
+        session.execute(delete(_JOURNAL).where(_JOURNAL.c.traveller_id.in_(chunk)))
+
+
+_TRAVELLER_IDS = select(Traveller.id)
 
 
 def _journal_rows(session: Session, keys: set[str]) -> dict[str, list[int]]:

@@ -406,7 +406,6 @@ def upgrade() -> None:
     op.create_table('traveller_name_key',
     sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('traveller_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_traveller_name_key_traveller_id_traveller'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('key', 'traveller_id', name=op.f('pk_traveller_name_key')),
     sqlite_with_rowid=False
     )
@@ -416,7 +415,6 @@ def upgrade() -> None:
     op.create_table('traveller_name_key_journal',
     sa.Column('traveller_id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['traveller_id'], ['traveller.id'], name=op.f('fk_traveller_name_key_journal_traveller_id_traveller'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('traveller_id', 'key', name=op.f('pk_traveller_name_key_journal')),
     sqlite_with_rowid=False
     )
