@@ -4,7 +4,7 @@ INGEST's `receive`, exactly as in production."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,14 +23,16 @@ from paxvet.errors import Conflict, NotFound
 from paxvet.flights.models import Traveller
 from paxvet.ingest.service import receive
 from paxvet.screening.lists import active_lists
-from paxvet.screening.models import Hit, ScreeningRun
+from paxvet.screening.models import Hit, ScreeningMark, ScreeningRun
 from paxvet.screening.retro import rescreen
 from paxvet.screening.service import (
+    mark_screened,
     pending_traveller_ids,
     screen_after_ingest,
     screen_pending,
     screen_travellers,
 )
+from paxvet.screening.travellers import load_travellers
 from paxvet.vetting.models import Suppression
 from paxvet.vetting.service import decide
 from paxvet.watchlists.service import load_list
@@ -334,3 +336,19 @@ def test_hit_counts_come_from_the_hits_themselves(session: Session, lists: Path)
     assert counts.by_kind == {"watchlist": 1, "lost_stolen_document": 1}
     assert sum(counts.by_severity.values()) == 1
     assert hit_counts(session, [found[0].flight_id + 1000]) == {}
+
+
+def test_screening_marks_are_stored_as_sqlalchemy_stores_them(session: Session, lists: Path) -> None:
+    """The marks' upsert goes straight to the driver on SQLite: the same message ids and time, read back
+    through the model, and a second screening updates them in place."""
+    result = receive(session, paxlst([guzman(), *clean(2)], arrival=soon()), "a.edi")
+    at = datetime(2026, 7, 1, 9, 30, 15, 120000, tzinfo=UTC)
+    views = load_travellers(session, result.traveller_ids)
+    for when in (at, at + timedelta(hours=1)):
+        mark_screened(session, views, when)
+        session.expire_all()
+        marks = session.scalars(select(ScreeningMark).order_by(ScreeningMark.traveller_id)).all()
+        assert [(m.traveller_id, m.message_id, m.screened_at) for m in marks] == [
+            (v.id, v.newest_message_id, when) for v in sorted(views, key=lambda v: v.id)
+        ]
+    assert pending_traveller_ids(session) == []

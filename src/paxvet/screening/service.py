@@ -250,8 +250,15 @@ def finish(run: ScreeningRun, report: ScreeningReport, started: float) -> Screen
 
 
 def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime) -> None:
-    """Remember which message each traveller was last screened for (crash recovery): one upsert."""
-    upsert = _mark_upsert(session.get_bind().dialect.name)
+    """Remember which message each traveller was last screened for (crash recovery): one upsert, its rows
+    straight to the driver where the dialect takes positional parameters (SQLite)."""
+    connection = session.connection()
+    direct = _direct_mark_upsert(connection.dialect)
+    if direct is not None:
+        sql, stamp = direct
+        connection.exec_driver_sql(sql, [(v.id, v.newest_message_id, stamp(at)) for v in views])
+        return
+    upsert = _mark_upsert(connection.dialect.name)
     for batch in chunks(list(views)):
         rows = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
         if upsert is None:  # a database without INSERT ... ON CONFLICT: replace each batch's rows
@@ -277,6 +284,29 @@ def _mark_upsert(dialect: str) -> Any:
             set_={"message_id": stmt.excluded.message_id, "screened_at": stmt.excluded.screened_at},
         )
     return _MARK_UPSERTS[dialect]
+
+
+_MARK_ORDER = ("traveller_id", "message_id", "screened_at")
+_DIRECT_MARK_UPSERTS: dict[str, tuple[str, Callable[[datetime], Any]] | None] = {}
+
+
+def _direct_mark_upsert(dialect: Any) -> tuple[str, Callable[[datetime], Any]] | None:
+    """The upsert's SQL with positional parameters in `_MARK_ORDER` and the time's bind processor (what
+    SQLAlchemy would apply), or None where the dialect takes other parameters. Built once per dialect."""
+    if dialect.name not in _DIRECT_MARK_UPSERTS:
+        upsert = _mark_upsert(dialect.name)
+        found = None
+        if upsert is not None:
+            compiled = upsert.compile(dialect=dialect)
+            if compiled.positional and tuple(compiled.positiontup or ()) == _MARK_ORDER:
+                process = _MARKS.c.screened_at.type.dialect_impl(dialect).bind_processor(dialect)
+                found = (compiled.string, process or _same)
+        _DIRECT_MARK_UPSERTS[dialect.name] = found
+    return _DIRECT_MARK_UPSERTS[dialect.name]
+
+
+def _same(value: datetime) -> Any:
+    return value
 
 
 def pending_traveller_ids(session: Session) -> list[int]:
