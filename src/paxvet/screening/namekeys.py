@@ -81,11 +81,16 @@ def folded_document_keys(folded: Iterable[str]) -> set[str]:
 
 
 def record_keys(record: PersonRecord) -> set[str]:
-    """Every key of one record: documents, pairs of tokens, and each token's keys (names prepared once)."""
+    """Every key of one record: documents, pairs of tokens, and each token's keys (names prepared once;
+    the same keys as `_token_key_sets` and `_pair_keys`, in one set)."""
     tokens = significant(prepared_names(record))
-    keys = document_keys(record) | _pair_keys(tokens)
-    for token_keys in _token_key_sets(tokens):
-        keys |= token_keys
+    keys = _pair_keys(tokens)
+    for token in tokens:
+        keys.add(("c:" + token.canon)[:64])
+        if len(token.skel) >= 2:
+            keys.add(("s:" + token.skel)[:64])
+    if record.documents:
+        keys |= document_keys(record)
     return keys
 
 
