@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from paxvet.match.records import DateRange, PartialDate
 
@@ -24,19 +25,33 @@ OTHER_MONTH = "same year, different month/day"
 CONFLICT = "conflicting"
 UNKNOWN = "unknown"
 
+# Each outcome's effect, also as constants for `DateKey.effect` (compiled, they are plain C doubles).
+SAME_EFFECT: Final = 0.08
+SAME_MONTH_EFFECT: Final = 0.05
+COMPATIBLE_EFFECT: Final = 0.03
+PLACEHOLDER_EFFECT: Final = 0.0
+SWAPPED_EFFECT: Final = -0.04
+DAY_OFF_EFFECT: Final = -0.04
+YEAR_OFF_EFFECT: Final = -0.07
+NEAR_EFFECT: Final = -0.18
+OTHER_DAY_EFFECT: Final = -0.08
+OTHER_MONTH_EFFECT: Final = -0.15
+CONFLICT_EFFECT: Final = -0.3
+UNKNOWN_EFFECT: Final = 0.0
+
 EFFECT = {
-    SAME: 0.08,
-    SAME_MONTH: 0.05,
-    COMPATIBLE: 0.03,
-    PLACEHOLDER: 0.0,
-    SWAPPED: -0.04,
-    DAY_OFF: -0.04,
-    YEAR_OFF: -0.07,
-    NEAR: -0.18,
-    OTHER_DAY: -0.08,
-    OTHER_MONTH: -0.15,
-    CONFLICT: -0.3,
-    UNKNOWN: 0.0,
+    SAME: SAME_EFFECT,
+    SAME_MONTH: SAME_MONTH_EFFECT,
+    COMPATIBLE: COMPATIBLE_EFFECT,
+    PLACEHOLDER: PLACEHOLDER_EFFECT,
+    SWAPPED: SWAPPED_EFFECT,
+    DAY_OFF: DAY_OFF_EFFECT,
+    YEAR_OFF: YEAR_OFF_EFFECT,
+    NEAR: NEAR_EFFECT,
+    OTHER_DAY: OTHER_DAY_EFFECT,
+    OTHER_MONTH: OTHER_MONTH_EFFECT,
+    CONFLICT: CONFLICT_EFFECT,
+    UNKNOWN: UNKNOWN_EFFECT,
 }
 
 BirthDate = PartialDate | DateRange
@@ -128,3 +143,68 @@ def _within_year(a: PartialDate, b: PartialDate) -> str:
     if (a.month, a.day) == (1, 1) or (b.month, b.day) == (1, 1):
         return PLACEHOLDER
     return OTHER_DAY if a.month == b.month else OTHER_MONTH
+
+
+class DateKey:
+    """A birth date reduced to plain ints, so that `effect` gives `EFFECT[relate(a, b)]` from int
+    comparisons alone (the Screener's bound needs it for every candidate; mypyc makes little of relate's
+    union type, boxed tuples and string outcomes). `exact`: a PartialDate not circa (a single year)."""
+
+    def __init__(self, d: BirthDate) -> None:
+        self.low, self.high = _years(d)
+        if isinstance(d, PartialDate):
+            self.partial, self.exact = True, not d.circa
+            self.month, self.day = d.month or 0, d.day or 0
+        else:
+            self.partial = self.exact = False
+            self.month = self.day = 0
+
+    def effect(self, b: DateKey) -> float:
+        """`EFFECT[relate(self, b)]`, in relate's order of rules."""
+        gap = self.low - b.high  # no max() or abs(): compiled, those are generic calls on boxed ints
+        if b.low - self.high > gap:
+            gap = b.low - self.high
+        if gap > 0:
+            if gap > 1:
+                return NEAR_EFFECT if gap <= 3 else CONFLICT_EFFECT
+            if not (self.partial and b.partial and self.day and b.day):
+                return YEAR_OFF_EFFECT  # not both full dates
+            same_day = self.month != 0 and self.month == b.month and self.day == b.day
+            return YEAR_OFF_EFFECT if same_day else NEAR_EFFECT
+        if not (self.exact and b.exact):
+            return COMPATIBLE_EFFECT  # the same year then: no gap, and each allows one year only
+        return self._within_year(b)
+
+    def _within_year(self, b: DateKey) -> float:
+        if not self.month or not b.month:
+            return COMPATIBLE_EFFECT
+        if not self.day or not b.day:
+            return SAME_MONTH_EFFECT if self.month == b.month else OTHER_MONTH_EFFECT
+        if self.month == b.month and self.day == b.day:
+            return SAME_EFFECT
+        if self.month == b.day and self.day == b.month:
+            return SWAPPED_EFFECT
+        if self.month == b.month and (self.day - b.day == 1 or b.day - self.day == 1):
+            return DAY_OFF_EFFECT
+        if (self.month == 1 and self.day == 1) or (b.month == 1 and b.day == 1):
+            return PLACEHOLDER_EFFECT
+        return OTHER_DAY_EFFECT if self.month == b.month else OTHER_MONTH_EFFECT
+
+
+def date_keys(dates: tuple[BirthDate, ...]) -> tuple[DateKey, ...]:
+    return tuple(DateKey(d) for d in dates)
+
+
+def keys_effect(traveller: tuple[DateKey, ...], entry: tuple[DateKey, ...]) -> float:
+    """`date_effect` of the dates these keys were made from: the most favourable pair's effect."""
+    if not traveller or not entry:
+        return UNKNOWN_EFFECT
+    best = CONFLICT_EFFECT  # the least effect of all
+    for a in traveller:
+        for b in entry:
+            effect = a.effect(b)
+            if effect > best:
+                if effect == SAME_EFFECT:
+                    return effect  # none is better
+                best = effect
+    return best

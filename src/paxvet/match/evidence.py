@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Final
 
 from paxvet.countries import to_alpha3
 from paxvet.documents.numbers import folded_document_number, normalize_document_number
 from paxvet.match.records import Document
 
-GENDER_CONFLICT = -0.15
-NATIONALITY_AGREES = 0.03
-NATIONALITY_CONFLICT = -0.05
+GENDER_CONFLICT: Final = -0.15
+NATIONALITY_AGREES: Final = 0.03
+NATIONALITY_CONFLICT: Final = -0.05
 DOCUMENT_FLOOR = 0.9  # a matching document number alone puts a pair at least here
 
 
@@ -87,7 +88,7 @@ def compare_documents(
 
 @lru_cache(maxsize=64)
 def compare_gender(traveller: str | None, entry: str | None) -> FieldComparison:
-    a, b = _gender(traveller), _gender(entry)
+    a, b = gender_key(traveller), gender_key(entry)
     if not a or not b:
         return FieldComparison("unknown", 0.0, a, b)
     return (
@@ -97,7 +98,13 @@ def compare_gender(traveller: str | None, entry: str | None) -> FieldComparison:
     )
 
 
-def _gender(value: str | None) -> str:
+def gender_effect(traveller: str, entry: str) -> float:
+    """`compare_gender(...).effect` of two genders already read by `gender_key` ("M", "F" or "")."""
+    return GENDER_CONFLICT if traveller and entry and traveller != entry else 0.0
+
+
+def gender_key(value: str | None) -> str:
+    """The gender as "M", "F" or "" (unknown)."""
     v = (value or "").strip().upper()[:1]
     return v if v in ("M", "F") else ""
 
@@ -112,3 +119,15 @@ def compare_nationality(traveller: tuple[str, ...], entry: tuple[str, ...]) -> F
     if a & b:
         return FieldComparison("agrees", NATIONALITY_AGREES, shown_a, shown_b)
     return FieldComparison("conflicts", NATIONALITY_CONFLICT, shown_a, shown_b)
+
+
+def nationality_key(codes: tuple[str, ...]) -> frozenset[str]:
+    """The countries `compare_nationality` compares (alpha-3; unknown codes as given)."""
+    return frozenset(c for c in map(country, codes) if c)
+
+
+def nationality_effect(traveller: frozenset[str], entry: frozenset[str]) -> float:
+    """`compare_nationality(...).effect` of two `nationality_key`s."""
+    if not traveller or not entry:
+        return 0.0
+    return NATIONALITY_CONFLICT if traveller.isdisjoint(entry) else NATIONALITY_AGREES

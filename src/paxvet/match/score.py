@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from paxvet.match.dates import EFFECT, SAME, DateComparison, compare_dates, date_effect
+from paxvet.match.dates import (
+    EFFECT,
+    SAME,
+    DateComparison,
+    compare_dates,
+    date_effect,
+    date_keys,
+    keys_effect,
+)
 from paxvet.match.evidence import (
     DOCUMENT_FLOOR,
     NATIONALITY_AGREES,
@@ -18,6 +26,10 @@ from paxvet.match.evidence import (
     compare_documents,
     compare_gender,
     compare_nationality,
+    gender_effect,
+    gender_key,
+    nationality_effect,
+    nationality_key,
 )
 from paxvet.match.names import NameComparison, PreparedName, compare_names, name_bound, prepare_name
 from paxvet.match.records import PersonRecord
@@ -130,6 +142,23 @@ def context_effect(traveller: PersonRecord, entry: PersonRecord) -> float:
     dob = date_effect(traveller.dates_of_birth, entry.dates_of_birth)
     gender = compare_gender(traveller.gender, entry.gender).effect
     return dob + gender + compare_nationality(traveller.nationalities, entry.nationalities).effect
+
+
+class Context:
+    """A record's date of birth, gender and nationality read once, for `context_effect_of`: the Screener
+    keeps one per entry and one per traveller, and needs the effect for every candidate in reach."""
+
+    def __init__(self, record: PersonRecord) -> None:
+        self.dates = date_keys(record.dates_of_birth)
+        self.gender = gender_key(record.gender)
+        self.nationalities = nationality_key(record.nationalities)
+
+
+def context_effect_of(traveller: Context, entry: Context) -> float:
+    """`context_effect` of the two records these were read from: the same float, summed in its order."""
+    dob = keys_effect(traveller.dates, entry.dates)
+    gender = gender_effect(traveller.gender, entry.gender)
+    return dob + gender + nationality_effect(traveller.nationalities, entry.nationalities)
 
 
 def score_prepared(

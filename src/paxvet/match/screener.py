@@ -22,8 +22,9 @@ from paxvet.match.names import NameComparison, PreparedName, compare_names, name
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import (
     DEFAULT_THRESHOLD,
+    Context,
     MatchResult,
-    context_effect,
+    context_effect_of,
     prepared_names,
     score_prepared,
 )
@@ -63,6 +64,7 @@ class _Traveller:
         self._terms: list[tuple[Term, ...]] | None = None
         self.low, self.high = year_span(record.dates_of_birth) or (-NO_YEAR, NO_YEAR)
         self.gender = gender_of(record.gender)
+        self.context = Context(record)
 
     @property
     def terms(self) -> list[tuple[Term, ...]]:
@@ -101,6 +103,7 @@ class Screener:
         self._low = [low for low, _ in spans]
         self._high = [high for _, high in spans]
         self._genders = [gender_of(e.gender) for e in entries]
+        self._contexts = [Context(e) for e in entries]  # for context_effect_of
         # Filled as entries become candidates: the shape of all their names.
         self._shapes: list[EntryShape | None] = [None] * len(entries)
         self._name_shapes: dict[int, EntryShape] = {}
@@ -176,7 +179,7 @@ class Screener:
         pair is `_in_reach`)."""
         shape = self._shape(i)
         entry = self.entries[i]
-        tau = threshold - context_effect(t.record, entry)
+        tau = threshold - context_effect_of(t.context, self._contexts[i])
         if tau <= SLACK:  # the dates etc. reach the threshold on their own: every pair is a result
             return score_prepared(t.names, t.record, self._names[i], entry, i)
         if tau > 1.0 + SLACK or not any(may_reach(terms, shape, tau) for terms in t.terms):
