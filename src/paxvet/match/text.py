@@ -198,17 +198,27 @@ def make_token(raw: str, norm: str, script: str, canon: str | None = None) -> To
 
 def tokens_of(text: str, *, drop_titles: bool = True) -> list[Token]:
     """All comparable tokens of a name, titles removed (unless the title is all there is)."""
+    return list(_tokens_of(text, drop_titles))
+
+
+@lru_cache(maxsize=200_000)
+def _tokens_of(text: str, drop_titles: bool) -> tuple[Token, ...]:
+    """tokens_of, kept: most travellers' given names and surnames were written by others before."""
     out: list[Token] = []
     for word in split_words(text):
-        script = script_of(word)
-        for raw, norm in latin_words(word):
-            if norm:
-                out.append(make_token(raw, norm, script))
+        out += word_tokens(word)
     if drop_titles:
         kept = [t for t in out if t.norm not in TITLES]
         if kept:
             out = kept
-    return merge_abd(out)
+    return tuple(merge_abd(out))
+
+
+@lru_cache(maxsize=200_000)
+def word_tokens(word: str) -> tuple[Token, ...]:
+    """The tokens of one written word (one lookup for a word seen before, rather than three)."""
+    script = script_of(word)
+    return tuple(make_token(raw, norm, script) for raw, norm in latin_words(word) if norm)
 
 
 def merge_abd(tokens: list[Token]) -> list[Token]:
