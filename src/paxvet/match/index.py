@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import islice, product
+from typing import TypeAlias
 
 from paxvet.documents.numbers import folded_document_number
 from paxvet.match.lexicon import equivalent_groups, nickname_groups
@@ -115,18 +116,29 @@ def query_keys(token: Token) -> frozenset[str]:
     return frozenset(keys)
 
 
-def glued_keys(tokens: Sequence[Token]) -> Iterator[str]:
+@lru_cache(maxsize=200_000)
+def _spellings(token: Token) -> tuple[str, ...]:
+    """The token's romanised spellings in order (kept: a traveller's names are mostly new, its tokens
+    not, and working out the spellings costs more than the rest of gluing)."""
+    return tuple(sorted(forms(token)))
+
+
+def glued_keys(tokens: Sequence[Token]) -> list[str]:
     """Adjacent tokens glued: 'de la cruz' -> delacruz, 'vladimir putin' -> vladimirputin, and glued
     as each part is romanised otherwise ('chin ping' -> jinping)."""
+    keys: list[str] = []
+    if len(tokens) < 2:
+        return keys
+    spellings = [_spellings(t) for t in tokens]
     for span in (2, 3):
         for start in range(len(tokens) - span + 1):
-            parts = tokens[start : start + span]
-            glued = "".join(t.norm for t in parts)
-            yield "n:" + glued
-            yield "d:" + glued
-            spellings = [sorted(forms(t)) for t in parts]
-            if any(len(s) > 1 for s in spellings):
-                yield from ("n:" + "".join(c) for c in islice(product(*spellings), _GLUED_FORMS))
+            glued = "".join([t.norm for t in tokens[start : start + span]])
+            keys.append("n:" + glued)
+            keys.append("d:" + glued)
+            parts = spellings[start : start + span]
+            if any(len(s) > 1 for s in parts):
+                keys.extend("n:" + "".join(c) for c in islice(product(*parts), _GLUED_FORMS))
+    return keys
 
 
 def significant(names: Iterable[PreparedName]) -> list[Token]:
@@ -149,6 +161,11 @@ def repeated(names: Iterable[PreparedName]) -> list[Token]:
                     twice.setdefault(t.norm, t)
                 seen.add(t.norm)
     return list(twice.values())
+
+
+# A traveller token's lookup (`CandidateIndex._lookup`): the entries its uncommon keys select, those of
+# them with a single token, and its crowded postings.
+_Looked: TypeAlias = "tuple[frozenset[int], frozenset[int], tuple[array[int], ...]]"
 
 
 def _holds(posting: array[int], i: int) -> bool:
@@ -179,8 +196,9 @@ class CandidateIndex:
         self.size = len(entries)
         # A key on more than 2 % of entries (and never more than COMMON_CAP) is 'common' (crowded).
         self.common = min(max(1000, self.size // 50), COMMON_CAP)
-        # Per traveller token: the entries its uncommon keys select, and its crowded postings (`_lookup`).
-        self._lookups: dict[Token, tuple[frozenset[int], tuple[array[int], ...]]] = {}
+        # Per traveller token: the entries its uncommon keys select, those of them with a single token,
+        # and its crowded postings (`_lookup`).
+        self._lookups: dict[Token, _Looked] = {}
 
     @staticmethod
     def _entry_keys(entry: PersonRecord, names: tuple[PreparedName, ...]) -> set[str]:
@@ -203,10 +221,10 @@ class CandidateIndex:
                 found.update(posting)
         return found
 
-    def _lookup(self, token: Token) -> tuple[frozenset[int], tuple[array[int], ...]]:
-        """The entries the token's uncommon keys select, and its common postings, read only to confirm an
-        entry found otherwise. Kept per token: names repeat from traveller to traveller, and each token
-        looks up some thirty keys."""
+    def _lookup(self, token: Token) -> _Looked:
+        """The entries the token's uncommon keys select, those of them with a single token, and its common
+        postings, read only to confirm an entry found otherwise. Kept per token: names repeat from
+        traveller to traveller, and each token looks up some thirty keys."""
         found = self._lookups.get(token)
         if found is None:
             selected: set[int] = set()
@@ -219,7 +237,7 @@ class CandidateIndex:
                     selected.update(posting)
                 else:
                     crowded.append(posting)
-            found = (frozenset(selected), tuple(crowded))
+            found = (frozenset(selected), frozenset(selected & self.single_token), tuple(crowded))
             if len(self._lookups) >= LOOKUP_CACHE:
                 self._lookups.clear()
             self._lookups[token] = found
@@ -241,29 +259,39 @@ class CandidateIndex:
         return self._most_promising(chosen, keys)
 
     def chosen(
-        self, traveller: PersonRecord, names: tuple[PreparedName, ...]
+        self,
+        traveller: PersonRecord,
+        names: tuple[PreparedName, ...],
+        documents: AbstractSet[int] | None = None,
     ) -> tuple[set[int], list[frozenset[str]]]:
         """Every entry the traveller's keys select, not yet ranked nor cut, and each token's query keys
-        (what `ranked` ranks them by)."""
+        (what `ranked` ranks them by). `documents`: the traveller's `document_matches`, when known."""
         tokens = significant(names)
         tokens += repeated(names)  # 'Mohamed Mohamed Ali' has two tokens to share with 'Muhammad محمد'
         keys = [query_keys(t) for t in tokens]
         looked = [self._lookup(t) for t in tokens]
-        sets: list[AbstractSet[int]] = [selected for selected, _ in looked]
-        crowded: list[tuple[array[int], ...]] = [common for _, common in looked]
+        sets: list[AbstractSet[int]] = [selected for selected, _, _ in looked]
+        singles: list[AbstractSet[int]] = [single for _, single, _ in looked]
+        crowded: list[tuple[array[int], ...]] = [common for _, _, common in looked]
         if tokens and not any(sets):
             sets = [self._token_set(k, allow_common=True) for k in keys]
+            singles = [s & self.single_token for s in sets]
             crowded = [() for _ in keys]
-        chosen = self._shared(tokens, sets, crowded)
+        chosen = self._shared(tokens, sets, singles, crowded)
         for n in names:
             chosen |= self._token_set(glued_keys(n.tokens), allow_common=False)
-        chosen |= self.document_matches(traveller)
+        chosen |= self.document_matches(traveller) if documents is None else documents
         return chosen, keys
 
     def _shared(
-        self, tokens: list[Token], sets: list[AbstractSet[int]], crowded: list[tuple[array[int], ...]]
+        self,
+        tokens: list[Token],
+        sets: list[AbstractSet[int]],
+        singles: list[AbstractSet[int]],
+        crowded: list[tuple[array[int], ...]],
     ) -> set[int]:
-        """Entries sharing two tokens (one of them perhaps crowded), the only token, or a rare one."""
+        """Entries sharing two tokens (one of them perhaps crowded), the only token, or a rare one
+        (`singles[j]`: those of `sets[j]` with a single token)."""
         chosen: set[int] = set()
         order = sorted((j for j in range(len(sets)) if sets[j]), key=lambda j: len(sets[j]))
         lone = (
@@ -277,7 +305,7 @@ class CandidateIndex:
             small = sets[a]
             if len(small) <= RARE_POSTING:
                 chosen |= small
-            chosen |= small & self.single_token
+            chosen |= singles[a]
             for b in order[a_pos + 1 :]:
                 chosen |= small & sets[b]
             if len(small) <= self.common:

@@ -76,7 +76,8 @@ class _Traveller:
 class _ReachRules:
     """At one threshold, whether a perfect name can still reach it with birth years far apart or not,
     and a gender differing or not (the rest of the score is at most the best date effect and
-    nationality's): worked out once per screen, not per candidate. `reach[far][conflict]`."""
+    nationality's): worked out once per screen, not per candidate. `reach[far][conflict]`; `by_year`
+    when gender decides nothing (then the entries within reach are found as a set, `_Near`)."""
 
     def __init__(self, threshold: float) -> None:
         need = threshold - SLACK
@@ -84,6 +85,35 @@ class _ReachRules:
             [need <= 1.0 + date + fields + BEST_FIELDS_EFFECT for fields in (0.0, GENDER_CONFLICT)]
             for date in (BEST_DATE_EFFECT, EFFECT[CONFLICT])
         ]
+        self.by_year = all(r[0] == r[1] for r in self.reach)
+        self.near = self.reach[0][0]  # an entry whose dates of birth are near may reach the threshold
+        self.far = self.reach[1][0]  # ... and one whose dates are far
+
+
+NEAR_SPANS = 128  # traveller year spans whose `_Near` entries are kept (cleared past this many)
+
+
+class _Near:
+    """For a traveller's span of birth years, the entries whose span is not more than FAR_YEARS away
+    (those without a date of birth included): the year test of `Screener._in_reach` as one set, worked
+    out once per span (travellers share a few dozen birth years) and applied to a selection in C."""
+
+    def __init__(self, low: Sequence[int], high: Sequence[int]) -> None:
+        self._low = low
+        self._high = high
+        self._sets: dict[tuple[int, int], frozenset[int]] = {}
+
+    def of(self, low: int, high: int) -> frozenset[int]:
+        found = self._sets.get((low, high))
+        if found is None:
+            lows, highs = self._low, self._high
+            found = frozenset(
+                i for i in range(len(lows)) if not (lows[i] - high > FAR_YEARS or low - highs[i] > FAR_YEARS)
+            )
+            if len(self._sets) >= NEAR_SPANS:
+                self._sets.clear()
+            self._sets[(low, high)] = found
+        return found
 
 
 class Screener:
@@ -91,6 +121,8 @@ class Screener:
 
     `thresholds` optionally gives each entry its list's alert threshold; `alert_threshold(i)` returns it.
     """
+
+    _near: _Near | None = None  # built when first needed (`_reachable`)
 
     def __init__(
         self, entries: Sequence[PersonRecord], thresholds: Sequence[float | None] | None = None
@@ -133,11 +165,28 @@ class Screener:
     def _candidates(self, t: _Traveller, documents: set[int], threshold: float) -> list[int]:
         """What the index selects, less the entries not `_in_reach` (at a threshold above 0; a shared
         document decides alone), cut down to the most promising when still too many."""
-        chosen, keys = self.index.chosen(t.record, t.names)
+        chosen, keys = self.index.chosen(t.record, t.names, documents)
         if threshold > 0.0:
-            rules = _ReachRules(threshold)
-            chosen = {i for i in chosen if i in documents or self._in_reach(t, i, rules)}
+            chosen = self._reachable(t, chosen, documents, _ReachRules(threshold))
         return self.index.ranked(chosen, keys)
+
+    def _reachable(
+        self, t: _Traveller, chosen: set[int], documents: set[int], rules: _ReachRules
+    ) -> set[int]:
+        """The chosen entries `_in_reach` or sharing a document: by set operations when only the years
+        decide, else entry by entry."""
+        if not rules.by_year:
+            return {i for i in chosen if i in documents or self._in_reach(t, i, rules)}
+        if rules.far:
+            return chosen  # rules.near too: a near entry gets more from its dates than a far one
+        if not rules.near:
+            return chosen & documents
+        near = self._near
+        if near is None:
+            near = self._near = _Near(self._low, self._high)
+        kept = chosen & near.of(t.low, t.high)
+        kept |= documents
+        return kept
 
     def screen(
         self, traveller: PersonRecord, threshold: float = DEFAULT_THRESHOLD, limit: int = 5
