@@ -129,10 +129,11 @@ def glued_keys(tokens: Sequence[Token]) -> list[str]:
     keys: list[str] = []
     if len(tokens) < 2:
         return keys
+    norms = [t.norm for t in tokens]
     spellings = [_spellings(t) for t in tokens]
     for span in (2, 3):
         for start in range(len(tokens) - span + 1):
-            glued = "".join([t.norm for t in tokens[start : start + span]])
+            glued = "".join(norms[start : start + span])
             keys.append("n:" + glued)
             keys.append("d:" + glued)
             parts = spellings[start : start + span]
@@ -150,22 +151,25 @@ def significant(names: Iterable[PreparedName]) -> list[Token]:
     return list(seen.values())
 
 
-def repeated(names: Iterable[PreparedName]) -> list[Token]:
-    """Significant tokens a name holds twice (each once)."""
+def query_tokens(names: Iterable[PreparedName]) -> list[Token]:
+    """A traveller's `significant` tokens, then those a name holds twice (each once): 'Mohamed Mohamed
+    Ali' has two tokens to share with 'Muhammad محمد'."""
+    seen: dict[str, Token] = {}
     twice: dict[str, Token] = {}
     for name in names:
-        seen: set[str] = set()
+        in_name: set[str] = set()
         for t in name.tokens:
             if not t.particle and len(t.norm) >= 2:
-                if t.norm in seen:
+                seen.setdefault(t.norm, t)
+                if t.norm in in_name:
                     twice.setdefault(t.norm, t)
-                seen.add(t.norm)
-    return list(twice.values())
+                in_name.add(t.norm)
+    return [*seen.values(), *twice.values()]
 
 
-# A traveller token's lookup (`CandidateIndex._lookup`): the entries its uncommon keys select, those of
-# them with a single token, and its crowded postings.
-_Looked: TypeAlias = "tuple[frozenset[int], frozenset[int], tuple[array[int], ...]]"
+# A traveller token's lookup (`CandidateIndex._lookup`): its query keys, the entries its uncommon keys
+# select, those of them with a single token, and its crowded postings.
+_Looked: TypeAlias = "tuple[frozenset[str], frozenset[int], frozenset[int], tuple[array[int], ...]]"
 
 
 def _holds(posting: array[int], i: int) -> bool:
@@ -196,8 +200,8 @@ class CandidateIndex:
         self.size = len(entries)
         # A key on more than 2 % of entries (and never more than COMMON_CAP) is 'common' (crowded).
         self.common = min(max(1000, self.size // 50), COMMON_CAP)
-        # Per traveller token: the entries its uncommon keys select, those of them with a single token,
-        # and its crowded postings (`_lookup`).
+        # Per traveller token: its query keys, the entries its uncommon keys select, those of them with a
+        # single token, and its crowded postings (`_lookup`).
         self._lookups: dict[Token, _Looked] = {}
 
     @staticmethod
@@ -222,14 +226,15 @@ class CandidateIndex:
         return found
 
     def _lookup(self, token: Token) -> _Looked:
-        """The entries the token's uncommon keys select, those of them with a single token, and its common
-        postings, read only to confirm an entry found otherwise. Kept per token: names repeat from
-        traveller to traveller, and each token looks up some thirty keys."""
+        """The token's query keys, the entries its uncommon keys select, those of them with a single token,
+        and its common postings, read only to confirm an entry found otherwise. Kept per token: names
+        repeat from traveller to traveller, and each token looks up some thirty keys."""
         found = self._lookups.get(token)
         if found is None:
+            keys = query_keys(token)
             selected: set[int] = set()
             crowded: list[array[int]] = []
-            for key in query_keys(token):
+            for key in keys:
                 posting = self.postings.get(key)
                 if posting is None:
                     continue
@@ -237,7 +242,7 @@ class CandidateIndex:
                     selected.update(posting)
                 else:
                     crowded.append(posting)
-            found = (frozenset(selected), frozenset(selected & self.single_token), tuple(crowded))
+            found = (keys, frozenset(selected), frozenset(selected & self.single_token), tuple(crowded))
             if len(self._lookups) >= LOOKUP_CACHE:
                 self._lookups.clear()
             self._lookups[token] = found
@@ -266,20 +271,28 @@ class CandidateIndex:
     ) -> tuple[set[int], list[frozenset[str]]]:
         """Every entry the traveller's keys select, not yet ranked nor cut, and each token's query keys
         (what `ranked` ranks them by). `documents`: the traveller's `document_matches`, when known."""
-        tokens = significant(names)
-        tokens += repeated(names)  # 'Mohamed Mohamed Ali' has two tokens to share with 'Muhammad محمد'
-        keys = [query_keys(t) for t in tokens]
-        looked = [self._lookup(t) for t in tokens]
-        sets: list[AbstractSet[int]] = [selected for selected, _, _ in looked]
-        singles: list[AbstractSet[int]] = [single for _, single, _ in looked]
-        crowded: list[tuple[array[int], ...]] = [common for _, _, common in looked]
+        tokens = query_tokens(names)
+        keys: list[frozenset[str]] = []
+        sets: list[AbstractSet[int]] = []
+        singles: list[AbstractSet[int]] = []
+        crowded: list[tuple[array[int], ...]] = []
+        for token in tokens:
+            token_keys, selected, single, common = self._lookup(token)
+            keys.append(token_keys)
+            sets.append(selected)
+            singles.append(single)
+            crowded.append(common)
         if tokens and not any(sets):
             sets = [self._token_set(k, allow_common=True) for k in keys]
             singles = [s & self.single_token for s in sets]
             crowded = [() for _ in keys]
         chosen = self._shared(tokens, sets, singles, crowded)
+        postings, common_size = self.postings, self.common
         for n in names:
-            chosen |= self._token_set(glued_keys(n.tokens), allow_common=False)
+            for key in glued_keys(n.tokens):
+                posting = postings.get(key)
+                if posting is not None and len(posting) <= common_size:
+                    chosen.update(posting)
         chosen |= self.document_matches(traveller) if documents is None else documents
         return chosen, keys
 
@@ -301,14 +314,16 @@ class CandidateIndex:
         )
         if order and (len(tokens) == 1 or lone):
             chosen |= sets[order[0]]  # the only token, or the only one that is not common
+        any_crowded = any(crowded)
         for a_pos, a in enumerate(order):
             small = sets[a]
             if len(small) <= RARE_POSTING:
                 chosen |= small
-            chosen |= singles[a]
+            elif singles[a]:
+                chosen |= singles[a]  # (when rare, within small)
             for b in order[a_pos + 1 :]:
                 chosen |= small & sets[b]
-            if len(small) <= self.common:
+            if any_crowded and len(small) <= self.common:
                 others = [p for b in range(len(sets)) if b != a for p in crowded[b]]
                 if others:
                     chosen.update(i for i in small if i not in chosen and any(_holds(p, i) for p in others))

@@ -90,6 +90,19 @@ class _ReachRules:
         self.far = self.reach[1][0]  # ... and one whose dates are far
 
 
+_RULES: dict[float, _ReachRules] = {}
+
+
+def _rules_at(threshold: float) -> _ReachRules:
+    """The rules at this threshold, worked out once (a screen uses its lists' lowest threshold)."""
+    rules = _RULES.get(threshold)
+    if rules is None:
+        if len(_RULES) >= 64:
+            _RULES.clear()
+        rules = _RULES[threshold] = _ReachRules(threshold)
+    return rules
+
+
 NEAR_SPANS = 128  # traveller year spans whose `_Near` entries are kept (cleared past this many)
 
 
@@ -167,7 +180,7 @@ class Screener:
         document decides alone), cut down to the most promising when still too many."""
         chosen, keys = self.index.chosen(t.record, t.names, documents)
         if threshold > 0.0:
-            chosen = self._reachable(t, chosen, documents, _ReachRules(threshold))
+            chosen = self._reachable(t, chosen, documents, _rules_at(threshold))
         return self.index.ranked(chosen, keys)
 
     def _reachable(
