@@ -109,20 +109,24 @@ NEAR_SPANS = 128  # traveller year spans whose `_Near` entries are kept (cleared
 class _Near:
     """For a traveller's span of birth years, the entries whose span is not more than FAR_YEARS away
     (those without a date of birth included): the year test of `Screener._in_reach` as one set, worked
-    out once per span (travellers share a few dozen birth years) and applied to a selection in C."""
+    out once per span (travellers share a few dozen birth years) and applied to a selection in C. Entries
+    are grouped by their own span (a few hundred), so a span's set is worked out group by group."""
 
     def __init__(self, low: Sequence[int], high: Sequence[int]) -> None:
-        self._low = low
-        self._high = high
+        groups: dict[tuple[int, int], list[int]] = {}
+        for i in range(len(low)):
+            groups.setdefault((low[i], high[i]), []).append(i)
+        self._groups = list(groups.items())
         self._sets: dict[tuple[int, int], frozenset[int]] = {}
 
     def of(self, low: int, high: int) -> frozenset[int]:
         found = self._sets.get((low, high))
         if found is None:
-            lows, highs = self._low, self._high
-            found = frozenset(
-                i for i in range(len(lows)) if not (lows[i] - high > FAR_YEARS or low - highs[i] > FAR_YEARS)
-            )
+            kept: list[int] = []
+            for (entry_low, entry_high), entries in self._groups:
+                if not (entry_low - high > FAR_YEARS or low - entry_high > FAR_YEARS):
+                    kept.extend(entries)
+            found = frozenset(kept)
             if len(self._sets) >= NEAR_SPANS:
                 self._sets.clear()
             self._sets[(low, high)] = found
