@@ -13,7 +13,16 @@ from hypothesis import strategies as st
 
 from conftest import shared_path
 from paxvet.match.text import Token, tokens_of
-from paxvet.match.tokens import _compare, _surely_unrelated, compare_tokens
+from paxvet.match.tokens import (
+    _compare,
+    _letters,
+    _surely_unrelated,
+    compare_joined,
+    compare_tokens,
+    forms,
+    surely_unjoined,
+    word_of,
+)
 
 WORDS = [
     "garcia", "marcia", "garcias", "gracia", "aicrag", "mohammed", "muhammad", "ivanov", "ivanova", "smith",
@@ -94,3 +103,44 @@ def test_the_labelled_name_pairs() -> None:
         for a in tokens_of(row["name1"]):
             for b in tokens_of(row["name2"]):
                 _assert_sound(a, b)
+
+
+WRITTEN = ["محمد", "أسامة", "حسن", "عبد الرحمن", "يوسف", "שמעון", "דוד", "Владимир", "Путин", "徐", "정"]
+LATIN = ["muhammad", "mohamed", "usama", "osama", "hasan", "hassan", "abdelrahman", "yusuf", "yousef",
+         "shimon", "david", "vladimir", "putin", "xu", "jong", "mahmud", "smith", "hsn", "ysf"]  # fmt: skip
+
+
+def test_words_in_arabic_or_hebrew_script_against_any_word() -> None:
+    rng = random.Random(11)
+    latin = LATIN + [_slip(w, rng) for w in LATIN for _ in range(4)] + WORDS
+    written = [t for w in WRITTEN for t in tokens_of(w, drop_titles=False)]
+    others = [_token(w) for w in latin if tokens_of(w, drop_titles=False)] + written
+    fired = sum(_assert_sound(a, b) + _assert_sound(b, a) for a in written for b in others)
+    assert fired > len(written) * len(others) // 2
+
+
+def _joined_sound(parts: tuple[Token, ...], whole: Token) -> bool:
+    glued = "".join(p.norm for p in parts)
+    initials = "".join(p.norm[0] for p in parts)
+    single = all(len(forms(p)) == 1 for p in parts)
+    if surely_unjoined(glued, initials, _letters(glued), single, word_of(whole)):
+        assert compare_joined(parts, whole) == (0.0, ""), (parts, whole)
+        return True
+    return False
+
+
+def test_glued_parts_against_any_word() -> None:
+    rng = random.Random(5)
+    tokens = [_token(w) for w in WORDS]
+    glued = [
+        "".join(rng.choice(WORDS) for _ in range(rng.randrange(2, 4))) for _ in range(150)
+    ]  # parts glued, then mistyped once or twice
+    wholes = tokens + [_token(_slip(_slip(g, rng), rng)) for g in glued] + [_token(g) for g in glued]
+    fired = 0
+    for _ in range(3000):
+        parts = tuple(rng.choice(tokens) for _ in range(rng.randrange(2, 4)))
+        fired += _joined_sound(parts, rng.choice(wholes))
+        whole = "".join(p.norm for p in parts)
+        fired += _joined_sound(parts, _token(_slip(whole, rng)))
+        fired += _joined_sound(parts, _token("".join(p.norm[0] for p in parts)))
+    assert fired > 1000

@@ -23,10 +23,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from paxvet.match.lexicon import nickname_groups
 from paxvet.match.names import SUBSTITUTION_COST, TRAVELLER_EXTRA_COST, PreparedName
 from paxvet.match.text import Token
-from paxvet.match.tokens import INITIAL, NICKNAME, SIMILARITY, compare_joined, compare_tokens
+from paxvet.match.tokens import (
+    INITIAL,
+    NICKNAME,
+    SIMILARITY,
+    Word,
+    _letters,
+    compare_joined,
+    compare_words,
+    forms,
+    surely_unjoined,
+    word_of,
+)
 
 UNKEYED_SIMILARITY = (
     0.85  # two tokens sharing no key differ in spelling: at best a one-edit typo (0.97 - 0.12)
@@ -41,22 +51,32 @@ WORD, PARTICLE, LETTER = 0, 1, 2
 
 
 class Run:
-    """Adjacent tokens glued together, and the lengths (low..high) of the single tokens they are compared
-    with. `seen` keeps the similarity of a traveller's run with the entry tokens met (by id, see Memo).
-    Runs hash by identity."""
+    """Adjacent tokens glued together, and the lengths (low..high, and as bits `lengths`) of the single
+    tokens they are compared with. `seen` keeps the similarity of a traveller's run with the entry tokens met
+    (by id, see Memo). Runs hash by identity."""
 
-    __slots__ = ("glued", "high", "initials", "low", "parts", "seen")
+    __slots__ = ("glued", "high", "initials", "lengths", "low", "mask", "parts", "seen", "single")
 
-    def __init__(self, parts: tuple[Token, ...], seen: dict[int, float] | None = None) -> None:
+    def __init__(self, parts: tuple[Token, ...]) -> None:
         self.parts = parts
         self.glued = "".join([p.norm for p in parts])
         self.initials = "".join([p.norm[0] for p in parts])
-        self.low, self.high = len(self.glued) - 2, len(self.glued) + 2  # joinable_lengths
-        self.seen: dict[int, float] = {} if seen is None else seen
+        # the lengths names._joined_links compares glued parts with (besides their initials, 'JC' /
+        # 'Jean Claude', looked for as such)
+        self.low, self.high = len(self.glued) - 2, len(self.glued) + 2
+        self.lengths = _length_bits(self.low, self.high)
+        self.mask = _letters(self.glued)
+        self.single = all(len(forms(p)) == 1 for p in parts)  # no part romanised otherwise
+        self.seen: dict[int, float] = {}
 
-    def joins(self, whole: Token) -> bool:
+    def joins(self, whole: Word) -> bool:
         """Whether names._joined_links compares these parts glued with `whole` at all."""
         return self.low <= len(whole.norm) <= self.high or whole.norm == self.initials
+
+
+def _length_bits(low: int, high: int) -> int:
+    """The lengths low..high as bits of an int (bit n: length n)."""
+    return ((1 << (high + 1)) - 1) & ~((1 << max(low, 0)) - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +90,10 @@ class EntryShape:
     canons: frozenset[str]
     word_canons: frozenset[str]  # canons of the tokens that are not particles
     norms: frozenset[str]
-    lengths: frozenset[int]
+    lengths: int  # the tokens' lengths, as bits (bit n: length n)
     glued: frozenset[str]  # adjacent tokens glued together, and their initials
-    glued_lengths: frozenset[int]  # lengths a single token compared with glued ones may have
-    tokens: tuple[Token, ...]  # distinct tokens
+    glued_lengths: int  # lengths a single token compared with glued ones may have, as bits
+    tokens: tuple[Word, ...]  # distinct tokens
     spans: tuple[Run, ...]  # runs of 2 and 3 adjacent tokens
     memo: Memo | None = field(default=None, compare=False)  # whose tokens and runs these are
 
@@ -86,28 +106,51 @@ class Memo:
     """Relations of traveller tokens and runs with entry tokens and runs, kept across travellers.
 
     compare_tokens and compare_joined depend on the two sides only, so what one traveller's 'MOHAMMED' found
-    against an entry token serves every later 'MOHAMMED'. Traveller tokens and runs are keyed by value.
-    Entry shapes built with the memo share one object per distinct entry token and run (`entry_tokens`,
-    `entry_runs`, never cleared), so a relation found against one entry's 'MOHAMMED' serves every entry's;
-    they are keyed by id (hashing a Token is slow), which the memo keeps theirs by keeping them. Relations
-    are kept only between a term and a shape built with the same memo. Keys are ids and values floats, so
-    the garbage collector never tracks the dicts that hold them: half a million relations would otherwise
-    lengthen every full collection. `size` counts stored relations; the owner clears the memo past its
-    limit.
+    against an entry token serves every later 'MOHAMMED'. Traveller tokens (`Known`) and runs are kept by
+    value. Entry shapes built with the memo share one object per distinct entry token and run
+    (`entry_tokens`, `entry_runs`, never cleared), so a relation found against one entry's 'MOHAMMED' serves
+    every entry's; they are keyed by id (hashing a Token is slow), which the memo keeps theirs by keeping
+    them. Relations are kept only between a term and a shape built with the same memo. Keys are ids and
+    values floats, so the garbage collector never tracks the dicts that hold them: half a million relations
+    would otherwise lengthen every full collection. `size` counts stored relations; the owner clears the
+    memo past its limit.
     """
 
     def __init__(self) -> None:
         self.size = 0
-        self.links: dict[Token, dict[int, float]] = {}
-        self.joined: dict[Token, dict[int, float]] = {}
-        self.runs: dict[tuple[Token, ...], dict[int, float]] = {}
+        self.known: dict[Token, Known] = {}
+        self.runs: dict[tuple[Token, ...], Run] = {}
         # not cleared: as large as the distinct tokens and runs of the entries met, kept by their shapes
-        self.entry_tokens: dict[Token, Token] = {}
+        self.entry_tokens: dict[Token, Word] = {}
         self.entry_runs: dict[tuple[Token, ...], Run] = {}
 
     def clear(self) -> None:
         self.size = 0
-        self.links, self.joined, self.runs = {}, {}, {}
+        self.known, self.runs = {}, {}
+
+    def token(self, t: Token) -> Known:
+        known = self.known.get(t)
+        if known is None:
+            known = self.known[t] = Known(t)
+        return known
+
+    def run(self, parts: tuple[Token, ...]) -> Run:
+        run = self.runs.get(parts)
+        if run is None:
+            run = self.runs[parts] = Run(parts)
+        return run
+
+
+class Known:
+    """A traveller token as the bound reads it whatever its name, and its relations found so far."""
+
+    __slots__ = ("joined", "kind", "seen", "word")
+
+    def __init__(self, t: Token) -> None:
+        self.word = word_of(t)
+        self.kind = PARTICLE if t.particle else LETTER if len(t.norm) == 1 else WORD
+        self.seen: dict[int, float] = {}  # `_link` against entry tokens met so far, by the Word's id
+        self.joined: dict[int, float] = {}  # similarity with entry runs glued, by the run's id
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,16 +158,17 @@ class Term:
     """One traveller token as the bound reads it."""
 
     token: Token
+    word: Word
     weight: float
     kind: int
     keys: frozenset[str]
     heads: tuple[Run, ...]  # runs of adjacent tokens starting with this one
     head_glued: frozenset[str]
-    head_lengths: frozenset[int]  # lengths an entry token compared with those runs may have
-    inner_lengths: frozenset[int]  # the same for runs this token is inside of, not first
+    head_lengths: int  # lengths an entry token compared with those runs may have, as bits
+    inner_lengths: int  # the same for runs this token is inside of, not first
     inner_glued: frozenset[str]  # those runs glued, and their initials
     memo: Memo = field(compare=False, hash=False)
-    # `_link` against entry tokens met so far, by the token's id
+    # `_link` against entry tokens met so far, by the Word's id
     seen: dict[int, float] = field(compare=False, hash=False)
     # similarity of this token with entry runs glued, by the run's id
     joined: dict[int, float] = field(compare=False, hash=False)
@@ -135,13 +179,6 @@ def spans(tokens: Sequence[Token]) -> Iterable[tuple[int, tuple[Token, ...]]]:
     for span in (2, 3):
         for start in range(len(tokens) - span + 1):
             yield start, tuple(tokens[start : start + span])
-
-
-def joinable_lengths(parts: Sequence[Token]) -> set[int]:
-    """Lengths of the single tokens names._joined_links compares with the glued `parts` (besides their
-    initials, 'JC' / 'Jean Claude', looked for as such)."""
-    length = sum(len(p.norm) for p in parts)
-    return set(range(length - 2, length + 3))
 
 
 def entry_shape(names: Iterable[PreparedName], memo: Memo | None = None) -> EntryShape:
@@ -160,78 +197,88 @@ def entry_shape(names: Iterable[PreparedName], memo: Memo | None = None) -> Entr
             runs[parts] = None
     classes = tuple((w, frozenset(k)) for w, k in sorted(by_weight.items(), reverse=True))
     glued: set[str] = set()
-    glued_lengths: set[int] = set()
+    glued_lengths = lengths = 0
     if memo is None:
+        words = tuple(map(Word, tokens))
         shape_runs = tuple(map(Run, runs))
     else:
         common, common_runs = memo.entry_tokens, memo.entry_runs
-        tokens = {common.setdefault(t, t): None for t in tokens}
+        words = tuple(_common_word(common, t) for t in tokens)
         shape_runs = tuple(_common_run(common_runs, common, parts) for parts in runs)
     for run in shape_runs:
         glued.add(run.glued)
         glued.add(run.initials)
-        glued_lengths.update(range(run.low, run.high + 1))
+        glued_lengths |= run.lengths
+    for t in tokens:
+        lengths |= 1 << len(t.norm)
     return EntryShape(
         keys=frozenset(keys),
         classes=classes,
         canons=frozenset([t.canon for t in tokens]),
         word_canons=frozenset([t.canon for t in tokens if not t.particle]),
         norms=frozenset([t.norm for t in tokens]),
-        lengths=frozenset([len(t.norm) for t in tokens]),
+        lengths=lengths,
         glued=frozenset(glued),
-        glued_lengths=frozenset(glued_lengths),
-        tokens=tuple(tokens),
+        glued_lengths=glued_lengths,
+        tokens=words,
         spans=shape_runs,
         memo=memo,
     )
 
 
+def _common_word(words: dict[Token, Word], t: Token) -> Word:
+    word = words.get(t)
+    if word is None:
+        word = words[t] = word_of(t)
+    return word
+
+
 def _common_run(
-    runs: dict[tuple[Token, ...], Run], tokens: dict[Token, Token], parts: tuple[Token, ...]
+    runs: dict[tuple[Token, ...], Run], words: dict[Token, Word], parts: tuple[Token, ...]
 ) -> Run:
     run = runs.get(parts)
     if run is None:
-        run = runs[parts] = Run(tuple(tokens.setdefault(t, t) for t in parts))
+        run = runs[parts] = Run(tuple(_common_word(words, t).token for t in parts))
     return run
-
-
-def _initials(parts: Sequence[Token]) -> str:
-    return "".join(p.norm[0] for p in parts)
 
 
 def terms_of(name: PreparedName, memo: Memo | None = None) -> tuple[Term, ...]:
     """The traveller name's tokens with what the bound needs (computed once per traveller name); with a
     `memo`, the relations they find are shared with earlier and later travellers' equal tokens."""
     memo = Memo() if memo is None else memo
-    heads: list[list[tuple[Token, ...]]] = [[] for _ in name.tokens]
-    inner: list[set[int]] = [set() for _ in name.tokens]
-    inner_glued: list[set[str]] = [set() for _ in name.tokens]
-    for start, parts in spans(name.tokens):
-        heads[start].append(parts)
-        for i in range(start + 1, start + len(parts)):
-            inner[i] |= joinable_lengths(parts)
-            inner_glued[i] |= {"".join(p.norm for p in parts), _initials(parts)}
+    tokens = name.tokens
+    heads: list[list[Run]] = [[] for _ in tokens]
+    inner_lengths = [0] * len(tokens)
+    inner_glued: list[list[str]] = [[] for _ in tokens]
+    for span in (2, 3):
+        for start in range(len(tokens) - span + 1):
+            run = memo.run(tokens[start : start + span])
+            heads[start].append(run)
+            for i in range(start + 1, start + span):
+                inner_lengths[i] |= run.lengths
+                inner_glued[i] += (run.glued, run.initials)
     out = []
-    for i, (t, keys) in enumerate(zip(name.tokens, name.token_keys, strict=True)):
-        kind = PARTICLE if t.particle else LETTER if len(t.norm) == 1 else WORD
-        runs = tuple(Run(parts, memo.runs.setdefault(parts, {})) for parts in heads[i])
-        glued = frozenset(g for run in runs for g in (run.glued, run.initials))
-        lengths = frozenset(n for run in runs for n in range(run.low, run.high + 1))
-        seen, joined = memo.links.setdefault(t, {}), memo.joined.setdefault(t, {})
+    for i, t in enumerate(tokens):
+        known = memo.token(t)
+        runs = heads[i]
+        head_lengths = 0
+        for run in runs:
+            head_lengths |= run.lengths
         out.append(
             Term(
                 t,
+                known.word,
                 t.weight,
-                kind,
-                keys,
-                runs,
-                glued,
-                lengths,
-                frozenset(inner[i]),
+                known.kind,
+                name.token_keys[i],
+                tuple(runs),
+                frozenset([g for run in runs for g in (run.glued, run.initials)]),
+                head_lengths,
+                inner_lengths[i],
                 frozenset(inner_glued[i]),
                 memo,
-                seen,
-                joined,
+                known.seen,
+                known.joined,
             )
         )
     return tuple(out)
@@ -252,11 +299,11 @@ def _glue_option(term: Term, shape: EntryShape, tau: float) -> float:
     or initials found as such; otherwise a length that allows a near glue)."""
     best = -1.0
     weight = max(1.0, shape.heaviest, term.weight)
-    if not term.head_glued.isdisjoint(shape.norms) or term.token.norm in shape.glued:
+    if not term.head_glued.isdisjoint(shape.norms) or term.word.norm in shape.glued:
         best = weight * (GLUED_SIMILARITY - tau)
-    elif not term.head_lengths.isdisjoint(shape.lengths) or len(term.token.norm) in shape.glued_lengths:
+    elif term.head_lengths & shape.lengths or shape.glued_lengths >> len(term.word.norm) & 1:
         best = weight * (JOINED_SIMILARITY - tau)
-    if not (term.inner_lengths.isdisjoint(shape.lengths) and term.inner_glued.isdisjoint(shape.norms)):
+    if term.inner_lengths & shape.lengths or not term.inner_glued.isdisjoint(shape.norms):
         best = max(best, 0.0)
     return best
 
@@ -265,16 +312,17 @@ def _option(term: Term, shape: EntryShape, tau: float) -> tuple[float, float]:
     """The token's best option without comparing it with any entry token, and its glued links' part."""
     w = term.weight
     value = -tau * LEAVE_COST * w
+    word = term.word
     if term.kind == PARTICLE:
-        if term.token.canon in shape.word_canons:  # 'Ben' / 彬 (bin): a word on the other side
+        if word.canon in shape.word_canons:  # 'Ben' / 彬 (bin): a word on the other side
             value = max(value, max(w, shape.heaviest) * (1.0 - tau))
-        elif term.token.canon in shape.canons:  # the same canon: both particles, the same weight
+        elif word.canon in shape.canons:  # the same canon: both particles, the same weight
             value = max(value, w * (1.0 - tau))
-        if nickname_groups(term.token.norm):  # 'Ben' may be Benjamin
+        if word.norm_nicknames:  # 'Ben' may be Benjamin
             value = max(value, max(w, shape.heaviest) * (SIMILARITY[NICKNAME] - tau))
     elif not term.keys.isdisjoint(shape.keys):
         value = max(value, _link_weight(term, shape) * (1.0 - tau))
-    elif term.token.canon in shape.canons:  # the same word as an entry particle ('Bin' / 彬)
+    elif word.canon in shape.canons:  # the same word as an entry particle ('Bin' / 彬)
         value = max(value, max(w, shape.heaviest) * (1.0 - tau))
     elif term.kind == WORD:
         value = max(value, max(w, shape.heaviest) * (UNKEYED_SIMILARITY - tau))
@@ -284,23 +332,25 @@ def _option(term: Term, shape: EntryShape, tau: float) -> tuple[float, float]:
     return max(value, glue), glue
 
 
-def _joined(run: Run, whole: Token) -> float:
+def _joined(run: Run, whole: Word) -> float:
     """The similarity of a glued or split link (names._exact_glued first, then compare_joined)."""
     if run.glued == whole.norm:
         return GLUED_SIMILARITY
-    return compare_joined(run.parts, whole)[0]
+    if surely_unjoined(run.glued, run.initials, run.mask, run.single, whole):
+        return 0.0
+    return compare_joined(run.parts, whole.token)[0]
 
 
-def _link(term: Term, other: Token) -> float:
+def _link(term: Term, other: Word) -> float:
     """The similarity of the tokens' relation as one float: 0 for none, negative for an initial, whose
     link weighs INITIAL_WEIGHT instead of the heavier token's weight (`_link_value`)."""
-    sim, how = compare_tokens(term.token, other)
+    sim, how = compare_words(term.word, other)
     if sim <= 0:
         return 0.0
     return -sim if how == INITIAL else sim
 
 
-def _link_value(term: Term, other: Token, link: float, tau: float) -> float:
+def _link_value(term: Term, other: Word, link: float, tau: float) -> float:
     """A link's part in the bound: its weight x (similarity - tau)."""
     if link < 0:
         return INITIAL_WEIGHT * (-link - tau)
@@ -333,7 +383,7 @@ def _resolved(term: Term, shape: EntryShape, tau: float, glue: float, cap: float
 
 
 def _resolved_glue(term: Term, shape: EntryShape, tau: float, cap: float) -> float:
-    inner = not (term.inner_lengths.isdisjoint(shape.lengths) and term.inner_glued.isdisjoint(shape.norms))
+    inner = term.inner_lengths & shape.lengths or not term.inner_glued.isdisjoint(shape.norms)
     value = 0.0 if inner else -1.0
     memo = term.memo
     kept = shape.memo is memo
@@ -352,10 +402,10 @@ def _resolved_glue(term: Term, shape: EntryShape, tau: float, cap: float) -> flo
                     return value
     joined = term.joined
     for run in shape.spans:
-        if run.joins(term.token):
+        if run.joins(term.word):
             sim = joined.get(id(run)) if kept else None  # the memo keeps the shape's runs (entry_runs)
             if sim is None:
-                sim = _joined(run, term.token)
+                sim = _joined(run, term.word)
                 if kept:
                     joined[id(run)] = sim
                     memo.size += 1

@@ -94,10 +94,57 @@ def _plain(t: Token) -> _Plain | None:
     )
 
 
+class Word:
+    """A token with what `_unrelated` reads of it, computed once: the matcher compares each token with
+    many others, and reading these from the token's own object spares a cache lookup per pair."""
+
+    __slots__ = (
+        "abd", "abjad", "canon", "consonants", "equivalents", "forms", "mask", "nicknames", "norm",
+        "norm_nicknames", "particle", "plain", "skel", "spelled", "spelling", "spellings", "token", "weight",
+    )  # fmt: skip
+
+    def __init__(self, t: Token) -> None:
+        self.token = t
+        self.norm, self.canon, self.skel = t.norm, t.canon, t.skel
+        self.particle, self.weight = t.particle, t.weight
+        self.abd = t.canon.startswith("abd")
+        self.abjad = t.script in _ABJAD
+        self.consonants: _Spelling = (t.skel, _letters(t.skel))
+        self.norm_nicknames = nickname_groups(t.norm)
+        self.mask = _letters(t.norm)
+        plain = _plain(t)
+        self.plain = plain is not None
+        self.spelling: _Spelling = (t.norm, self.mask)
+        self.forms: tuple[_Spelling, ...] = ()  # other romanisations, if any
+        self.nicknames: frozenset[str] = frozenset()
+        self.equivalents: frozenset[str] = frozenset()
+        if plain is not None:
+            self.spelling, self.forms, self.nicknames, self.equivalents = plain
+        self.spellings = (self.spelling, *self.forms)
+        self.spelled = frozenset([f for f, _ in self.spellings])
+
+
+@lru_cache(maxsize=200_000)
+def word_of(t: Token) -> Word:
+    return Word(t)
+
+
+def compare_words(a: Word, b: Word) -> tuple[float, str]:
+    """compare_tokens(a.token, b.token), the prefilter reading the words' own facts."""
+    if _unrelated(a, b):
+        return 0.0, ""
+    return _compare(a.token, b.token)
+
+
 def _surely_unrelated(a: Token, b: Token) -> bool:
-    """True only when `_compare(a, b)` finds no relation, from cheap facts: most pairs the matcher meets
-    are two different words, and ruling them out this way skips the full comparison (tested against
-    `_compare` in tests/match/test_match_token_prefilter.py).
+    """True only when `_compare(a, b)` finds no relation, from cheap facts (`_unrelated`)."""
+    return _unrelated(word_of(a), word_of(b))
+
+
+def _unrelated(a: Word, b: Word) -> bool:
+    """True only when `_compare` finds no relation between the words' tokens, from cheap facts: most pairs
+    the matcher meets are two different words, and ruling them out this way skips the full comparison
+    (tested against `_compare` in tests/match/test_match_token_prefilter.py).
 
     A particle relates only by spelling or by a shared nickname group. Between two Latin words a relation
     needs equal spellings, keys, skeletons or romanisations, a shared group, one word starting the other
@@ -105,29 +152,38 @@ def _surely_unrelated(a: Token, b: Token) -> bool:
     the spellings or any of their romanisations (`_no_typo`)."""
     if a.particle or b.particle:
         return not (
-            a.norm == b.norm or a.canon == b.canon or nickname_groups(a.norm) & nickname_groups(b.norm)
+            a.norm == b.norm or a.canon == b.canon or not a.norm_nicknames.isdisjoint(b.norm_nicknames)
         )
-    pa, pb = _plain(a), _plain(b)
-    if pa is None or pb is None:
-        return False
+    if not (a.plain and b.plain):
+        return a.abjad != b.abjad and _abjad_unrelated(a, b)
     x, y = a.norm, b.norm
     if x == y or a.canon == b.canon or a.skel == b.skel:
         return False
-    if (pa[2] and not pa[2].isdisjoint(pb[2])) or (pa[3] and not pa[3].isdisjoint(pb[3])):
+    if (a.nicknames and not a.nicknames.isdisjoint(b.nicknames)) or (
+        a.equivalents and not a.equivalents.isdisjoint(b.equivalents)
+    ):
         return False
     short, long_ = (x, y) if len(x) <= len(y) else (y, x)
     if long_.startswith(short) or a.canon.endswith(b.canon) or b.canon.endswith(a.canon):
         return False
-    if a.canon.startswith("abd") and b.canon.startswith("abd"):
+    if a.abd and b.abd:
         return False
-    if not _no_typo(pa[0], pb[0]):
+    if not _no_typo(a.spelling, b.spelling):
         return False
-    if pa[1] or pb[1]:
-        spellings_a, spellings_b = (pa[0], *pa[1]), (pb[0], *pb[1])
-        if {f for f, _ in spellings_a} & {f for f, _ in spellings_b}:
+    if a.forms or b.forms:
+        if not a.spelled.isdisjoint(b.spelled):
             return False
-        return all(_no_typo(f, g) for f in spellings_a for g in spellings_b)
+        return all(_no_typo(f, g) for f in a.spellings for g in b.spellings)
     return True
+
+
+def _abjad_unrelated(a: Word, b: Word) -> bool:
+    """Between a word in Arabic or Hebrew script and one in another script (neither a particle), `_compare`
+    finds a relation only by equal spellings or keys, or through the consonant skeletons (`_abjad`): equal,
+    or a typo apart."""
+    if a.norm == b.norm or a.canon == b.canon or a.skel == b.skel:
+        return False
+    return _no_typo(a.consonants, b.consonants)
 
 
 def _no_typo(first: _Spelling, second: _Spelling) -> bool:
@@ -303,6 +359,23 @@ def compare_joined(parts: tuple[Token, ...], whole: Token) -> tuple[float, str]:
     if distance <= allowed_edits(len(glued)) and len(glued) >= 6:
         return 0.95 - 0.1 * distance, JOINED
     return 0.0, ""
+
+
+def surely_unjoined(glued: str, initials: str, mask: int, single: bool, whole: Word) -> bool:
+    """True only when compare_joined finds nothing between parts and `whole`, from the parts `glued`, their
+    `initials` and letters (`mask`), and whether each part has one romanisation only (`single`: then their
+    forms cannot meet). What is left is a typo of the glued parts, and each edit of it changes the length
+    by one at most and removes at most one letter missing on either side (tested against compare_joined in
+    tests/match/test_match_token_prefilter.py)."""
+    if not single or whole.norm == glued or whole.norm == initials:
+        return False
+    size = len(glued)
+    if size < 6:
+        return True
+    edits = allowed_edits(size)
+    if abs(size - len(whole.norm)) > edits:
+        return True
+    return (mask & ~whole.mask).bit_count() > edits or (whole.mask & ~mask).bit_count() > edits
 
 
 def _glued_forms_meet(parts: tuple[Token, ...], whole: Token) -> bool:
