@@ -9,6 +9,7 @@ components; service segments (UNB...) are never split on it. Unreleased CR/LF ar
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DEFAULT_UNA = ":+.? '"
@@ -55,7 +56,9 @@ class Segment:
     message (UNH = 1; 0 for envelope segments), its line in the file and its raw text.
 
     A repeated data element (`A:B*C:D` under a UNA declaring `*`) is one element with several occurrences:
-    `elements` holds the first (`[A, B]`), `repetitions()` all of them (`[[A, B], [C, D]]`)."""
+    `elements` holds the first (`[A, B]`), `repetitions()` all of them (`[[A, B], [C, D]]`).
+
+    Read the lists, never change them: segments of the same text may share them (see `_tokenize_lines`)."""
 
     __slots__ = ("elements", "end", "line", "number", "raw", "repeated", "start", "tag")
 
@@ -226,6 +229,11 @@ def tokenize(
     # no segment needs the per-segment checks (this loop runs for every segment of every file)
     released = rel in text
     repeats = bool(rep) and rep in text
+    if not released and not repeats:
+        lines = _line_per_segment(text, term)
+        if lines is not None:  # the usual layout: one segment per line, nothing to repair
+            lead = text[:1] == "\n"
+            return _tokenize_lines(lines, seps, offset + lead, line + lead, offset + len(text))
     pieces = _split_released(text, term, rel) if released else text.split(term)
     segments: list[Segment] = []
     append = segments.append
@@ -269,3 +277,73 @@ def tokenize(
     if segments and segments[-1].end > limit:  # the last piece has no terminator after it
         segments[-1].end = limit
     return segments
+
+
+_OPENINGS: dict[str, re.Pattern[str]] = {}
+
+
+def _segment_opening(term: str) -> re.Pattern[str]:
+    """A line break before whitespace or a terminator: a segment the general loop would strip or skip."""
+    pattern = _OPENINGS.get(term)
+    if pattern is None:
+        pattern = _OPENINGS[term] = re.compile(r"\n[\s" + re.escape(term) + "]")
+    return pattern
+
+
+def _line_per_segment(text: str, term: str) -> list[str] | None:
+    """The segments' texts when `text` is laid out one segment per line and needs none of the general
+    loop's repairs: every terminator but a last one ending the text followed by a line break, no other
+    line break but one opening the text, no CR, no empty segment, no whitespace opening a segment.
+    None otherwise (the general loop then)."""
+    if "\r" in text or term in "\r\n":
+        return None
+    breaks = text.count(term + "\n")
+    lead = text[:1] == "\n"
+    if text.count("\n") != breaks + lead or text.count(term) != breaks + text.endswith(term):
+        return None
+    body = text[1:] if lead else text
+    if not body or body[0].isspace() or body[0] == term or _segment_opening(term).search(body):
+        return None
+    lines = body.split(term + "\n")
+    if not lines[-1]:  # the text ends with a terminator and a line break
+        lines.pop()
+    elif lines[-1][-1] == term:
+        lines[-1] = lines[-1][:-1]
+    return lines
+
+
+def _tokenize_lines(lines: list[str], seps: Separators, offset: int, line: int, limit: int) -> list[Segment]:
+    """`tokenize` for the segment texts `_line_per_segment` found: segment i is on line `line` + i, starts
+    at `offset` and each next one two characters (terminator, line break) after the end of the one before.
+    Segments of the same text share their tag and element lists (a manifest repeats LOC+178+ORD, NAT+2+MEX
+    ... for every traveller; nothing changes a segment's lists once tokenized)."""
+    el, comp = seps.element, seps.component
+    segments: list[Segment] = []
+    append = segments.append
+    known: dict[str, tuple[str, list[list[str]]]] = {}
+    start = offset
+    for body in lines:
+        end = start + len(body) + 1
+        split = known.get(body)
+        if split is None:
+            split = known[body] = _split_segment(body, el, comp)
+        append(Segment(split[0], split[1], 0, line, body, start, end))
+        start = end + 1
+        line += 1
+    if segments and segments[-1].end > limit:  # the last segment has no terminator after it
+        segments[-1].end = limit
+    return segments
+
+
+def _split_segment(body: str, el: str, comp: str) -> tuple[str, list[list[str]]]:
+    """Tag and data elements of a segment's text holding no release or repetition character."""
+    tag, sep, rest = body.partition(el)
+    if len(tag) != 3:
+        tag = tag.strip()
+        if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
+            tag = tag.split(comp, 1)[0]
+    if not sep:
+        return tag, []
+    if el in rest:
+        return tag, [e.split(comp) for e in rest.split(el)]
+    return tag, [rest.split(comp)]  # one data element (DTM, RFF...): no comprehension
