@@ -111,10 +111,10 @@ class Traveller(Base):
     """A passenger or crew member on one flight. Later pushes update the same row."""
 
     __tablename__ = "traveller"
-    __table_args__ = (
-        UniqueConstraint("flight_id", "identity_key"),
-        Index("ix_traveller_names", "surname", "given_names"),
-    )
+    # No index on the names: no query looks travellers up by name (the link resolver's candidates, surname
+    # OR date of birth, are a scan either way: SQLite and PostgreSQL index an OR only when every term has an
+    # index, and date of birth has none), and one cost every new traveller an insert at a random place.
+    __table_args__ = (UniqueConstraint("flight_id", "identity_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # no index of its own: the unique (flight_id, identity_key) index serves lookups by flight

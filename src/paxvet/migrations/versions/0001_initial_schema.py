@@ -286,9 +286,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_traveller')),
     sa.UniqueConstraint('flight_id', 'identity_key', name=op.f('uq_traveller_flight_id'))
     )
-    with op.batch_alter_table('traveller', schema=None) as batch_op:
-        batch_op.create_index('ix_traveller_names', ['surname', 'given_names'], unique=False)
-
     op.create_table('watchlist_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('watchlist_id', sa.Integer(), nullable=False),
@@ -799,9 +796,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_watchlist_version_watchlist_id'))
 
     op.drop_table('watchlist_version')
-    with op.batch_alter_table('traveller', schema=None) as batch_op:
-        batch_op.drop_index('ix_traveller_names')
-
     op.drop_table('traveller')
     with op.batch_alter_table('ingest_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ingest_message_status'))
