@@ -256,11 +256,7 @@ def tokenize(
                 body = body.rstrip("\r\n").replace("\r", "").replace("\n", "")
         elif "\r" in body:
             body = body.rstrip("\r").replace("\r", "")
-        tag, sep, rest = body.partition(el)
-        if len(tag) != 3:
-            tag = tag.strip()
-            if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
-                tag = tag.split(comp, 1)[0]
+        tag, sep, rest = _tag_and_rest(body, el, comp)
         if not sep:
             append(Segment(tag, [], 0, seg_line, body, start, pos))
         elif repeats and rep in rest and tag not in _SERVICE_TAGS:
@@ -335,13 +331,19 @@ def _tokenize_lines(lines: list[str], seps: Separators, offset: int, line: int, 
     return segments
 
 
-def _split_segment(body: str, el: str, comp: str) -> tuple[str, list[list[str]]]:
-    """Tag and data elements of a segment's text holding no release or repetition character."""
+def _tag_and_rest(body: str, el: str, comp: str) -> tuple[str, str, str]:
+    """A segment's tag, the element separator after it ('' when the segment has no data) and the rest."""
     tag, sep, rest = body.partition(el)
     if len(tag) != 3:
         tag = tag.strip()
         if comp in tag:  # a tag with components (syntax v1-3 "BGM:1") keeps only its code
             tag = tag.split(comp, 1)[0]
+    return tag, sep, rest
+
+
+def _split_segment(body: str, el: str, comp: str) -> tuple[str, list[list[str]]]:
+    """Tag and data elements of a segment's text holding no release or repetition character."""
+    tag, sep, rest = _tag_and_rest(body, el, comp)
     if not sep:
         return tag, []
     if el in rest:
