@@ -217,8 +217,11 @@ class CandidateIndex:
                 keys.add("doc:" + folded)
         return keys
 
-    def _token_set(self, keys: Iterable[str], *, allow_common: bool) -> set[int]:
-        found: set[int] = set()
+    def _token_set(
+        self, keys: Iterable[str], *, allow_common: bool, into: set[int] | None = None
+    ) -> set[int]:
+        """The entries these keys select (common keys' too when `allow_common`), added to `into` if given."""
+        found: set[int] = set() if into is None else into
         for key in keys:
             posting = self.postings.get(key)
             if posting is not None and (allow_common or len(posting) <= self.common):
@@ -287,12 +290,8 @@ class CandidateIndex:
             singles = [s & self.single_token for s in sets]
             crowded = [() for _ in keys]
         chosen = self._shared(tokens, sets, singles, crowded)
-        postings, common_size = self.postings, self.common
         for n in names:
-            for key in glued_keys(n.tokens):
-                posting = postings.get(key)
-                if posting is not None and len(posting) <= common_size:
-                    chosen.update(posting)
+            self._token_set(glued_keys(n.tokens), allow_common=False, into=chosen)
         chosen |= self.document_matches(traveller) if documents is None else documents
         return chosen, keys
 
