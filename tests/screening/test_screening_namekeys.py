@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 from screening_factories import Person, make_flight, make_list, person_entry
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from paxvet.db import utcnow
@@ -194,3 +194,43 @@ def _keyed(session: Session) -> set[int]:
     """Travellers holding a key in either table."""
     ids = set(session.scalars(select(TravellerNameKey.traveller_id)))
     return ids | set(session.scalars(select(TravellerNameKeyJournal.traveller_id)))
+
+
+def test_key_counts_stop_past_rare_and_add_the_journal(session: Session) -> None:
+    """Counts answer 'held at all?' and 'by at most RARE travellers?': a common key is counted to RARE + 1
+    only (not walked to its end), a rare one exactly, the journal's holders on top, an unheld key absent."""
+    rows = [{"key": "c:common", "traveller_id": i} for i in range(1, namekeys.RARE + 40)]
+    rows += [{"key": "c:rare", "traveller_id": i} for i in range(1, 4)]
+    session.execute(insert(TravellerNameKey), rows)
+    journal = {"c:rare": [901, 902], "c:fresh": [903]}
+    counts = namekeys._counts(session, ["c:common", "c:rare", "c:fresh", "c:nobody"], journal)
+    assert counts == {"c:common": namekeys.RARE + 1, "c:rare": 5, "c:fresh": 1}
+
+
+def test_reachable_agrees_with_the_matchers_context_effect() -> None:
+    """Reachable reads Contexts (`context_effect_of`); its answer is 1 + context_effect >= threshold for
+    every combination of birth date, gender and nationality tried."""
+    from paxvet.match.records import Name, PartialDate, PersonRecord
+    from paxvet.match.score import context_effect
+    from paxvet.screening.namekeys import Reachable
+    from paxvet.screening.travellers import TravellerView
+
+    entries = [
+        PersonRecord(names=(Name(full="A B"),), dates_of_birth=(PartialDate(1990, 3, 29),), gender="M"),
+        PersonRecord(names=(Name(full="C D"),), dates_of_birth=(PartialDate(1975),), nationalities=("MEX",)),
+        PersonRecord(names=(Name(full="E F"),), gender="F"),
+    ]
+    thresholds = [0.8, 0.85, 0.95]
+    reachable = Reachable(entries, thresholds)
+    outcomes = set()
+    births = [None, date(1990, 3, 29), date(1990, 3, 30), date(1991, 3, 29), date(1994, 1, 1)]
+    births.append(date(1975, 6, 1))
+    for dob in births:
+        for gender in (None, "M", "F"):
+            for nationality in (None, "MEX", "USA"):
+                record = TravellerView(0, 0, "", "", gender, dob, nationality, None).person_record()
+                for i, entry in enumerate(entries):
+                    expected = 1.0 + context_effect(record, entry) >= thresholds[i] - 1e-9
+                    assert reachable(dob, gender, nationality, i) is expected
+                    outcomes.add(expected)
+    assert outcomes == {True, False}

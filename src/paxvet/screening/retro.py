@@ -81,7 +81,7 @@ def delta_lists(session: Session, version: WatchlistVersion, entry_ids: set[int]
     """A list set over just the added and changed entries of this version."""
     name = version.watchlist.name
     people = [e for e in screening_entries(session, [name]) if e.entry_id in entry_ids]
-    documents = {k: e for k, e in document_entries(session).items() if e.entry_id in entry_ids}
+    documents = {k: e for k, e in document_entries(session, [name]).items() if e.entry_id in entry_ids}
     return ListSet.build(people, documents, key=("delta", version.id))
 
 

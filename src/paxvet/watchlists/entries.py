@@ -143,6 +143,8 @@ def _lists_state(session: Session) -> tuple[Any, ...]:
     return (*(tuple(row) for row in rows), tuple(totals))
 
 
-def document_entries(session: Session) -> dict[str, ScreeningEntry]:
-    """Active lost/stolen documents keyed 'FOLDEDNUMBER|ALPHA3' (folded: O/0, I/1... confusions folded)."""
-    return {row.document_key: _screening_entry(row) for row in _active_rows(session, "document", None)}
+def document_entries(session: Session, list_names: Iterable[str] | None = None) -> dict[str, ScreeningEntry]:
+    """Active lost/stolen documents keyed 'FOLDEDNUMBER|ALPHA3' (folded: O/0, I/1... confusions folded), of
+    every active list or of the named ones."""
+    rows = _active_rows(session, "document", list_names)
+    return {row.document_key: _screening_entry(row) for row in rows}
