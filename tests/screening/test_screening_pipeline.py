@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from screening_factories import (
@@ -243,6 +244,31 @@ def test_retro_screening_raises_a_hit_for_a_traveller_already_in_the_window(
     )
     again = rescreen(session, version.version_id)
     assert again.new_hits == 0 and len(hits(session)) == 1
+
+
+def test_retro_screening_runs_with_the_cyclic_collector_paused_and_gives_it_back(
+    session: Session, lists: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The delta's index, candidate rows and records are not walked by collector passes (paxvet.heap)."""
+    import gc
+
+    from paxvet.screening import retro
+
+    seen: list[bool] = []
+    select_candidates = retro.candidate_travellers
+
+    def watched(*args: Any, **kwargs: Any) -> set[int]:
+        seen.append(gc.isenabled())
+        return select_candidates(*args, **kwargs)
+
+    monkeypatch.setattr(retro, "candidate_travellers", watched)
+    ingest(session, paxlst([Person("GUZMAN LOPEZ", "OVIDIO", date(1990, 3, 29), "O123")], arrival=soon(10)))
+    wanted_csv(lists / "wanted.csv", [GUZMAN, CARO, PILOT])
+    load_list(session, "paxvet-csv", lists / "wanted.csv", "FGR-WANTED")
+    assert gc.isenabled()
+    report = rescreen(session, "FGR-WANTED")
+    assert seen == [False] and gc.isenabled()
+    assert report.new_hits == 1
 
 
 def test_a_removed_entry_withdraws_its_open_hits(session: Session, lists: Path) -> None:
