@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from itertools import product
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from paxvet.match import DateRange, Name, PartialDate, PersonRecord
+from paxvet.match import dates as d
 from paxvet.match.dates import EFFECT, BirthDate, DateKey, relate
 from paxvet.match.score import Context, context_effect, context_effect_of
 
@@ -28,6 +30,27 @@ def test_date_key_effect_is_relate_for_every_pair() -> None:
     for a, ka in zip(ALL_DATES, keys, strict=True):
         for b, kb in zip(ALL_DATES, keys, strict=True):
             assert ka.effect(kb).hex() == EFFECT[relate(a, b)].hex(), (a, b)
+
+
+def test_every_outcome_is_met_on_the_grid_as_often_as_before_one_rule_set_gave_both() -> None:
+    """`relate` and `DateKey.effect` had a rule set each; folded into `DateKey.relation`, the 51,984
+    ordered pairs of the grid fall into the outcomes exactly as relate's own rules put them (every one
+    of the 51,984 outcomes and effects was compared with the former code when folding)."""
+    found = Counter(relate(a, b) for a in ALL_DATES for b in ALL_DATES)
+    assert found == {
+        d.COMPATIBLE: 14870,
+        d.NEAR: 18630,
+        d.YEAR_OFF: 4192,
+        d.CONFLICT: 13284,
+        d.SAME_MONTH: 147,
+        d.OTHER_MONTH: 574,
+        d.SAME: 63,
+        d.DAY_OFF: 84,
+        d.PLACEHOLDER: 98,
+        d.SWAPPED: 14,
+        d.OTHER_DAY: 28,
+    }
+    assert set(d.OUTCOMES) == set(found) and len(d.OUTCOMES) == len(d.EFFECTS)
 
 
 dates = st.sampled_from(ALL_DATES)

@@ -54,6 +54,46 @@ EFFECT = {
     UNKNOWN: UNKNOWN_EFFECT,
 }
 
+# The outcomes as small ints (`DateKey.relation`), their names and effects indexed by them: one set of
+# rules gives both the outcome an explanation names (`relate`) and the effect the Screener sums.
+R_SAME: Final = 0
+R_SAME_MONTH: Final = 1
+R_COMPATIBLE: Final = 2
+R_PLACEHOLDER: Final = 3
+R_SWAPPED: Final = 4
+R_DAY_OFF: Final = 5
+R_YEAR_OFF: Final = 6
+R_NEAR: Final = 7
+R_OTHER_DAY: Final = 8
+R_OTHER_MONTH: Final = 9
+R_CONFLICT: Final = 10
+OUTCOMES: tuple[str, ...] = (
+    SAME,
+    SAME_MONTH,
+    COMPATIBLE,
+    PLACEHOLDER,
+    SWAPPED,
+    DAY_OFF,
+    YEAR_OFF,
+    NEAR,
+    OTHER_DAY,
+    OTHER_MONTH,
+    CONFLICT,
+)
+EFFECTS: tuple[float, ...] = (
+    SAME_EFFECT,
+    SAME_MONTH_EFFECT,
+    COMPATIBLE_EFFECT,
+    PLACEHOLDER_EFFECT,
+    SWAPPED_EFFECT,
+    DAY_OFF_EFFECT,
+    YEAR_OFF_EFFECT,
+    NEAR_EFFECT,
+    OTHER_DAY_EFFECT,
+    OTHER_MONTH_EFFECT,
+    CONFLICT_EFFECT,
+)
+
 BirthDate = PartialDate | DateRange
 
 
@@ -102,53 +142,15 @@ def _years(d: BirthDate) -> tuple[int, int]:
 
 
 def relate(a: BirthDate, b: BirthDate) -> str:
-    """How two birth dates relate, from 'same date' down to 'conflicting'."""
-    (a0, a1), (b0, b1) = _years(a), _years(b)
-    gap = max(a0 - b1, b0 - a1, 0)
-    if gap > 0:
-        if gap == 1 and _same_day(a, b):
-            return YEAR_OFF
-        return YEAR_OFF if gap == 1 and not _both_full(a, b) else (NEAR if gap <= 3 else CONFLICT)
-    if not (isinstance(a, PartialDate) and isinstance(b, PartialDate)) or a.circa or b.circa:
-        return COMPATIBLE
-    if a.year != b.year:
-        return COMPATIBLE
-    return _within_year(a, b)
-
-
-def _both_full(a: BirthDate, b: BirthDate) -> bool:
-    return isinstance(a, PartialDate) and isinstance(b, PartialDate) and bool(a.day and b.day)
-
-
-def _same_day(a: BirthDate, b: BirthDate) -> bool:
-    return (
-        isinstance(a, PartialDate)
-        and isinstance(b, PartialDate)
-        and bool(a.month and a.day)
-        and (a.month, a.day) == (b.month, b.day)
-    )
-
-
-def _within_year(a: PartialDate, b: PartialDate) -> str:
-    if not a.month or not b.month:
-        return COMPATIBLE
-    if not a.day or not b.day:
-        return SAME_MONTH if a.month == b.month else OTHER_MONTH
-    if (a.month, a.day) == (b.month, b.day):
-        return SAME
-    if (a.month, a.day) == (b.day, b.month):
-        return SWAPPED
-    if a.month == b.month and abs(a.day - b.day) == 1:
-        return DAY_OFF
-    if (a.month, a.day) == (1, 1) or (b.month, b.day) == (1, 1):
-        return PLACEHOLDER
-    return OTHER_DAY if a.month == b.month else OTHER_MONTH
+    """How two birth dates relate, from 'same date' down to 'conflicting' (`DateKey.relation`'s rules)."""
+    return OUTCOMES[DateKey(a).relation(DateKey(b))]
 
 
 class DateKey:
-    """A birth date reduced to plain ints, so that `effect` gives `EFFECT[relate(a, b)]` from int
-    comparisons alone (the Screener's bound needs it for every candidate; mypyc makes little of relate's
-    union type, boxed tuples and string outcomes). `exact`: a PartialDate not circa (a single year)."""
+    """A birth date reduced to plain ints: `relation` compares two with int comparisons alone (the
+    Screener's bound needs the effect for every candidate; mypyc makes little of a union type, boxed
+    tuples and string outcomes), and `relate` names what it finds. `exact`: a PartialDate not circa (a
+    single year)."""
 
     def __init__(self, d: BirthDate) -> None:
         self.low, self.high = _years(d)
@@ -160,35 +162,40 @@ class DateKey:
             self.month = self.day = 0
 
     def effect(self, b: DateKey) -> float:
-        """`EFFECT[relate(self, b)]`, in relate's order of rules."""
+        """`EFFECT[relate(self, b)]`: the effect of the outcome `relation` finds."""
+        return EFFECTS[self.relation(b)]
+
+    def relation(self, b: DateKey) -> int:
+        """How the two dates relate, as an index of OUTCOMES: the year gap first (a year-only date is
+        never read as 1 January), then, within one year, months and days."""
         gap = self.low - b.high  # no max() or abs(): compiled, those are generic calls on boxed ints
         if b.low - self.high > gap:
             gap = b.low - self.high
         if gap > 0:
             if gap > 1:
-                return NEAR_EFFECT if gap <= 3 else CONFLICT_EFFECT
+                return R_NEAR if gap <= 3 else R_CONFLICT
             if not (self.partial and b.partial and self.day and b.day):
-                return YEAR_OFF_EFFECT  # not both full dates
+                return R_YEAR_OFF  # not both full dates
             same_day = self.month != 0 and self.month == b.month and self.day == b.day
-            return YEAR_OFF_EFFECT if same_day else NEAR_EFFECT
+            return R_YEAR_OFF if same_day else R_NEAR
         if not (self.exact and b.exact):
-            return COMPATIBLE_EFFECT  # the same year then: no gap, and each allows one year only
+            return R_COMPATIBLE  # the same year then: no gap, and each allows one year only
         return self._within_year(b)
 
-    def _within_year(self, b: DateKey) -> float:
+    def _within_year(self, b: DateKey) -> int:
         if not self.month or not b.month:
-            return COMPATIBLE_EFFECT
+            return R_COMPATIBLE
         if not self.day or not b.day:
-            return SAME_MONTH_EFFECT if self.month == b.month else OTHER_MONTH_EFFECT
+            return R_SAME_MONTH if self.month == b.month else R_OTHER_MONTH
         if self.month == b.month and self.day == b.day:
-            return SAME_EFFECT
+            return R_SAME
         if self.month == b.day and self.day == b.month:
-            return SWAPPED_EFFECT
+            return R_SWAPPED
         if self.month == b.month and (self.day - b.day == 1 or b.day - self.day == 1):
-            return DAY_OFF_EFFECT
+            return R_DAY_OFF
         if (self.month == 1 and self.day == 1) or (b.month == 1 and b.day == 1):
-            return PLACEHOLDER_EFFECT
-        return OTHER_DAY_EFFECT if self.month == b.month else OTHER_MONTH_EFFECT
+            return R_PLACEHOLDER
+        return R_OTHER_DAY if self.month == b.month else R_OTHER_MONTH
 
 
 def date_keys(dates: tuple[BirthDate, ...]) -> tuple[DateKey, ...]:
