@@ -80,19 +80,7 @@ OUTCOMES: tuple[str, ...] = (
     OTHER_MONTH,
     CONFLICT,
 )
-EFFECTS: tuple[float, ...] = (
-    SAME_EFFECT,
-    SAME_MONTH_EFFECT,
-    COMPATIBLE_EFFECT,
-    PLACEHOLDER_EFFECT,
-    SWAPPED_EFFECT,
-    DAY_OFF_EFFECT,
-    YEAR_OFF_EFFECT,
-    NEAR_EFFECT,
-    OTHER_DAY_EFFECT,
-    OTHER_MONTH_EFFECT,
-    CONFLICT_EFFECT,
-)
+EFFECTS: tuple[float, ...] = tuple([EFFECT[outcome] for outcome in OUTCOMES])
 
 BirthDate = PartialDate | DateRange
 
