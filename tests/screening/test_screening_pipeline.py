@@ -378,3 +378,20 @@ def test_screening_marks_are_stored_as_sqlalchemy_stores_them(session: Session, 
             (v.id, v.newest_message_id, when) for v in sorted(views, key=lambda v: v.id)
         ]
     assert pending_traveller_ids(session) == []
+
+
+def test_travellers_load_without_their_documents_findings_when_asked(session: Session) -> None:
+    """Retro-screening makes no finding hits, so it reads documents without their findings: the same
+    documents, findings None."""
+    from paxvet.screening.travellers import load_travellers
+
+    flight = make_flight(session, [Person("GUZMAN LOPEZ", "OVIDIO", date(1990, 3, 29), "O123")])
+    (traveller,) = flight.travellers
+    traveller.documents[0].findings = [{"code": "expired", "severity": "warning"}]
+    session.flush()
+    (full,) = load_travellers(session, [traveller.id])
+    (lean,) = load_travellers(session, [traveller.id], findings=False)
+    assert full.documents[0].findings == [{"code": "expired", "severity": "warning"}]
+    assert [(d.id, d.number, d.issuing_country, d.findings) for d in lean.documents] == [
+        (full.documents[0].id, full.documents[0].number, full.documents[0].issuing_country, None)
+    ]

@@ -141,7 +141,7 @@ def _rescreen(
         documents = [e.record for e in lists.documents.values()]
         ids = candidate_travellers(session, people, start, end, thresholds, documents)
         ids |= hit_holders(session, set(delta.changed_ids), start, end)
-        candidates = load_travellers(session, ids)
+        candidates = load_travellers(session, ids, findings=False)  # not the delta's business
         for batch in chunks(candidates):
             findings = [f for t in batch for f in findings_for_delta(t, lists)]
             written = writer.write(batch, findings, in_scope)
