@@ -153,3 +153,23 @@ def test_tuples_are_stored_as_dict_rows_are(session: Session) -> None:
     assert [r[:1] + r[2:] for r in tuples] == [r[:1] + r[2:] for r in dicts]
     insert_tuples(session, journal, ("traveller_id", "key"), [])
     assert session.scalar(select(func.count()).select_from(journal)) == 3
+
+
+def test_tuples_run_the_callers_upsert_with_the_columns_processed(session: Session) -> None:
+    """A caller's INSERT ... ON CONFLICT (the screening mark) takes the same path: a second row for the same
+    traveller updates the first, and the time is stored as SQLAlchemy stores it."""
+    from paxvet.screening.models import ScreeningMark
+    from paxvet.screening.service import _mark_upsert
+
+    flight_id = _flight(session)
+    insert_rows(session, TRAVELLERS, [_traveller(flight_id, 1)])
+    traveller_id = session.scalar(select(Traveller.id))
+    marks = cast(Table, ScreeningMark.__table__)
+    upsert = _mark_upsert(session.get_bind().dialect.name)
+    columns = ("traveller_id", "message_id", "screened_at")
+    insert_tuples(session, marks, columns, [(traveller_id, 7, WHEN)], statement=upsert)
+    insert_tuples(session, marks, columns, [(traveller_id, 9, WHEN + timedelta(hours=1))], statement=upsert)
+    stored = session.execute(select(marks.c.traveller_id, marks.c.message_id, marks.c.screened_at)).all()
+    assert [(t, m, s.replace(tzinfo=UTC) if s.tzinfo is None else s) for t, m, s in stored] == [
+        (traveller_id, 9, WHEN + timedelta(hours=1))
+    ]

@@ -37,20 +37,23 @@ class _Prepared:
     empties: frozenset[int]  # positions of JSON columns: an empty list or dict processed once a batch
 
 
-_prepared: weakref.WeakKeyDictionary[Dialect, dict[tuple[str, tuple[str, ...]], _Prepared | None]] = (
+_prepared: weakref.WeakKeyDictionary[Dialect, dict[tuple[str, tuple[str, ...], Any], _Prepared | None]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+def insert_rows(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], statement: Any = None
+) -> None:
     """INSERT `rows` (dicts with the same keys) into `table`, as `session.execute(insert(table), rows)`
-    would, without SQLAlchemy's per-row parameter handling."""
+    would, without SQLAlchemy's per-row parameter handling. `statement`: an INSERT of `table` to run
+    instead (an upsert built once by the caller)."""
     if not rows:
         return
     connection = session.connection()
-    prepared = _prepare(connection.dialect, table, tuple(rows[0]))
+    prepared = _prepare(connection.dialect, table, tuple(rows[0]), statement)
     if prepared is None:  # a column default the rows do not carry: let SQLAlchemy fill it in
-        session.execute(insert(table), list(rows))
+        session.execute(insert(table) if statement is None else statement, list(rows))
         return
     connection.exec_driver_sql(prepared.sql, _parameters(prepared, rows))
 
@@ -65,12 +68,17 @@ def _parameters(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Any
         columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*names), rows), strict=True))
     else:
         columns = [[row[names[0]] for row in rows]]
-    for index, process in enumerate(prepared.processors):
-        if process is not None:
-            columns[index] = _processed(prepared, index, process, columns[index])
+    _process_columns(prepared, columns)
     if prepared.positional:
         return list(zip(*columns, strict=True))
     return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _process_columns(prepared: _Prepared, columns: list[Sequence[Any]]) -> None:
+    """Each column's values through its bind processor, in place (columns in `prepared.names` order)."""
+    for index, process in enumerate(prepared.processors):
+        if process is not None:
+            columns[index] = _processed(prepared, index, process, columns[index])
 
 
 _CONTAINERS = (list, dict)  # empty ones serialize alike: "[]", "{}"
@@ -97,16 +105,19 @@ def _processed(
     return [null if value is None else process(value) for value in values]
 
 
-def _prepare(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Prepared | None:
+def _prepare(
+    dialect: Dialect, table: Table, keys: tuple[str, ...], statement: Any = None
+) -> _Prepared | None:
     per_dialect = _prepared.setdefault(dialect, {})
-    key = (table.name, keys)
+    key = (table.name, keys, statement)  # a statement is built once by its caller: keyed by identity
     if key not in per_dialect:
-        per_dialect[key] = _compile(dialect, table, keys)
+        per_dialect[key] = _compile(dialect, table, keys, statement)
     return per_dialect[key]
 
 
-def _compile(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> _Prepared | None:
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+def _compile(dialect: Dialect, table: Table, keys: tuple[str, ...], statement: Any) -> _Prepared | None:
+    statement = insert(table) if statement is None else statement
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else tuple(keys)
     if set(names) != set(keys) or set(compiled.binds) != set(keys):
         return None
@@ -154,17 +165,24 @@ def _is_date(table: Table, name: str) -> bool:
 
 
 def insert_tuples(
-    session: Session, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    session: Session,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    statement: Any = None,
 ) -> None:
-    """INSERT rows given as tuples in `columns`' order: straight to the driver when no column needs a bind
-    processor and the dialect takes positional parameters in that order (a name key's (traveller, key)
-    pairs on SQLite), else through `insert_rows`."""
+    """INSERT rows given as tuples in `columns`' order (or run `statement`, as `insert_rows`): processed a
+    column at a time and sent as tuples when the dialect takes positional parameters in that order (SQLite:
+    a name key's (traveller, key) pairs, a screening mark), else as dicts through `insert_rows`."""
     if not rows:
         return
     connection = session.connection()
-    prepared = _prepare(connection.dialect, table, columns)
-    direct = prepared is not None and prepared.positional and prepared.names == columns
-    if prepared is None or not direct or any(p is not None for p in prepared.processors):
-        insert_rows(session, table, [dict(zip(columns, row, strict=True)) for row in rows])
+    prepared = _prepare(connection.dialect, table, columns, statement)
+    if prepared is None or not prepared.positional or prepared.names != columns:
+        insert_rows(session, table, [dict(zip(columns, row, strict=True)) for row in rows], statement)
         return
+    if any(process is not None for process in prepared.processors):
+        values: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        _process_columns(prepared, values)
+        rows = list(zip(*values, strict=True))
     connection.exec_driver_sql(prepared.sql, rows)

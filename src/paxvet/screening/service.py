@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from paxvet.bookings.models import Booking, BookingTraveller
 from paxvet.db import utcnow
 from paxvet.documents.numbers import folded_document_number
+from paxvet.flights.bulk import insert_tuples
 from paxvet.flights.models import Traveller
 from paxvet.match.records import PersonRecord
 from paxvet.match.score import MatchResult
@@ -251,24 +252,21 @@ def finish(run: ScreeningRun, report: ScreeningReport, started: float) -> Screen
 
 def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime) -> None:
     """Remember which message each traveller was last screened for (crash recovery): one upsert, its rows
-    straight to the driver where the dialect takes positional parameters (SQLite)."""
-    connection = session.connection()
-    direct = _direct_mark_upsert(connection.dialect)
-    if direct is not None:
-        sql, stamp = direct
-        connection.exec_driver_sql(sql, [(v.id, v.newest_message_id, stamp(at)) for v in views])
+    as tuples at the driver (flights.bulk)."""
+    dialect = session.connection().dialect.name
+    upsert = _mark_upsert(dialect)
+    if upsert is not None:
+        rows = [(v.id, v.newest_message_id, at) for v in views]
+        insert_tuples(session, _MARKS, _MARK_ORDER, rows, statement=upsert)
         return
-    upsert = _mark_upsert(connection.dialect.name)
-    for batch in chunks(list(views)):
-        rows = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
-        if upsert is None:  # a database without INSERT ... ON CONFLICT: replace each batch's rows
-            session.execute(delete(_MARKS).where(_MARKS.c.traveller_id.in_([v.id for v in batch])))
-            session.execute(insert(_MARKS), rows)
-        else:
-            session.execute(upsert, rows)
+    for batch in chunks(list(views)):  # a database without INSERT ... ON CONFLICT: replace each batch's rows
+        rows_ = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
+        session.execute(delete(_MARKS).where(_MARKS.c.traveller_id.in_([v.id for v in batch])))
+        session.execute(insert(_MARKS), rows_)
 
 
 _MARKS = cast(Table, ScreeningMark.__table__)
+_MARK_ORDER = ("traveller_id", "message_id", "screened_at")
 _MARK_UPSERTS: dict[str, Any] = {}
 
 
@@ -284,29 +282,6 @@ def _mark_upsert(dialect: str) -> Any:
             set_={"message_id": stmt.excluded.message_id, "screened_at": stmt.excluded.screened_at},
         )
     return _MARK_UPSERTS[dialect]
-
-
-_MARK_ORDER = ("traveller_id", "message_id", "screened_at")
-_DIRECT_MARK_UPSERTS: dict[str, tuple[str, Callable[[datetime], Any]] | None] = {}
-
-
-def _direct_mark_upsert(dialect: Any) -> tuple[str, Callable[[datetime], Any]] | None:
-    """The upsert's SQL with positional parameters in `_MARK_ORDER` and the time's bind processor (what
-    SQLAlchemy would apply), or None where the dialect takes other parameters. Built once per dialect."""
-    if dialect.name not in _DIRECT_MARK_UPSERTS:
-        upsert = _mark_upsert(dialect.name)
-        found = None
-        if upsert is not None:
-            compiled = upsert.compile(dialect=dialect)
-            if compiled.positional and tuple(compiled.positiontup or ()) == _MARK_ORDER:
-                process = _MARKS.c.screened_at.type.dialect_impl(dialect).bind_processor(dialect)
-                found = (compiled.string, process or _same)
-        _DIRECT_MARK_UPSERTS[dialect.name] = found
-    return _DIRECT_MARK_UPSERTS[dialect.name]
-
-
-def _same(value: datetime) -> Any:
-    return value
 
 
 def pending_traveller_ids(session: Session) -> list[int]:
