@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
@@ -146,3 +147,67 @@ def test_unknown_traveller_is_not_found(session: Session) -> None:
         neighbourhood(session, 999_999)
     with pytest.raises(NotFound):
         travel_history(session, 999_999)
+
+
+def _flight_with(session: Session, number: str, people: list[tuple[str, str, date]]) -> int:
+    """A flight arriving at MEX with travellers (surname, given names, date of birth); its id."""
+    from sqlalchemy import insert
+
+    from paxvet.flights.models import Flight
+
+    flight = Flight(carrier="AM", number=number, airport="MEX", flight_date=date(2026, 6, 1))
+    session.add(flight)
+    session.flush()
+    if people:
+        session.execute(
+            insert(Traveller),
+            [
+                {
+                    "flight_id": flight.id,
+                    "identity_key": f"p|{surname}|{given}|{born}",
+                    "surname": surname,
+                    "given_names": given,
+                    "date_of_birth": born,
+                }
+                for surname, given, born in people
+            ],
+        )
+    return flight.id
+
+
+def test_history_finds_the_true_link_among_thousands_of_namesakes(session: Session) -> None:
+    """A common surname alone fills thousands of rows; only the compatible dates of birth are judged, so
+    namesakes born on other days cannot crowd out the true link (the former query stopped at 2,000)."""
+    from paxvet.links.resolver import MAX_CANDIDATES
+
+    born = date(1971, 4, 9)
+    namesakes = [
+        ("GARCIA", f"NAMESAKE {i}", date(1950 + i % 40, 1 + i % 12, 1 + i % 28)) for i in range(2_100)
+    ]
+    _flight_with(
+        session, "100", [p for p in namesakes if abs((p[2] - born).days) > 3 and p[2] != date(1971, 9, 4)]
+    )
+    _flight_with(session, "200", [("GARCIA", "JUAN CARLOS", date(1971, 4, 10))])  # a day apart
+    _flight_with(session, "300", [("GARCIA LOPEZ", "JUAN CARLOS", date(1971, 9, 4))])  # day and month swapped
+    _flight_with(
+        session, "400", [("GARCIA", "JUAN CARLOS", date(1981, 4, 9))]
+    )  # a namesake ten years younger
+    subject_flight = _flight_with(session, "645", [("GARCIA", "JUAN CARLOS", born)])
+    subject = session.scalars(select(Traveller.id).where(Traveller.flight_id == subject_flight)).one()
+
+    history = travel_history(session, subject)
+    assert sorted(e.flight for e in history.entries) == ["AM200", "AM300", "AM645"]
+    assert not history.notes and MAX_CANDIDATES > 2_100
+
+
+def test_history_says_when_candidates_pass_the_cap(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    from paxvet.links import resolver
+
+    monkeypatch.setattr(resolver, "MAX_CANDIDATES", 2)
+    born = date(1971, 4, 9)
+    _flight_with(session, "100", [("PEREZ", f"X{i}", born) for i in range(3)])
+    subject_flight = _flight_with(session, "645", [("GARCIA", "JUAN CARLOS", born)])
+    subject = session.scalars(select(Traveller.id).where(Traveller.flight_id == subject_flight)).one()
+    assert travel_history(session, subject).notes == (
+        "more than 2 travellers have a compatible date of birth: the first 2 stored were judged",
+    )

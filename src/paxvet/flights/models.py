@@ -111,9 +111,9 @@ class Traveller(Base):
     """A passenger or crew member on one flight. Later pushes update the same row."""
 
     __tablename__ = "traveller"
-    # No index on the names: no query looks travellers up by name (the link resolver's candidates, surname
-    # OR date of birth, are a scan either way: SQLite and PostgreSQL index an OR only when every term has an
-    # index, and date of birth has none), and one cost every new traveller an insert at a random place.
+    # No index on the names or the date of birth: no query looks travellers up by name (the link resolver's
+    # candidates, compatible dates of birth OR a surname without one, are a scan: SQLite and PostgreSQL index
+    # an OR only when every term has an index), and each cost every new traveller an insert at a random place.
     __table_args__ = (UniqueConstraint("flight_id", "identity_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
