@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, cast
 
+import pytest
 from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
@@ -173,3 +174,58 @@ def test_tuples_run_the_callers_upsert_with_the_columns_processed(session: Sessi
     assert [(t, m, s.replace(tzinfo=UTC) if s.tzinfo is None else s) for t, m, s in stored] == [
         (traveller_id, 9, WHEN + timedelta(hours=1))
     ]
+
+
+def _statements(session: Session) -> tuple[list[tuple[str, bool]], Any]:
+    """The statements the session's connection sends from now on (text, executemany?), and the listener."""
+    from sqlalchemy import event
+
+    sent: list[tuple[str, bool]] = []
+
+    def record(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        sent.append((statement, many))
+
+    event.listen(session.connection(), "before_cursor_execute", record)
+    return sent, record
+
+
+def test_rows_go_as_one_array_statement_on_postgresql(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: one INSERT ... SELECT unnest(...) per ARRAY_ROWS rows, not a set of parameters per row
+    (the stored values are the same: the tests above); SQLite: one executemany."""
+    from sqlalchemy import event
+
+    from paxvet.flights import bulk
+
+    monkeypatch.setattr(bulk, "ARRAY_ROWS", 2)
+    flight_id = _flight(session)
+    sent, listener = _statements(session)
+    insert_rows(session, TRAVELLERS, [_traveller(flight_id, n) for n in range(5)])
+    ids = session.scalars(select(Traveller.id).order_by(Traveller.id)).all()
+    journal = cast(Table, TravellerNameKeyJournal.__table__)
+    insert_tuples(session, journal, ("traveller_id", "key"), [(i, f"c:k{i}") for i in ids])
+    event.remove(session.connection(), "before_cursor_execute", listener)
+    inserts = [(s, many) for s, many in sent if s.startswith("INSERT")]
+    if session.get_bind().dialect.name == "postgresql":
+        assert len(inserts) == 3 + 3 and all("unnest(" in s and not many for s, many in inserts)
+    else:
+        assert len(inserts) == 2 and all(many for _, many in inserts)
+    assert len(ids) == 5
+    assert session.scalar(select(func.count()).select_from(journal)) == 5
+
+
+def test_a_float_column_takes_ints_and_floats_mixed(session: Session) -> None:
+    from sqlalchemy import Column, Float, Integer, MetaData
+
+    probe = Table(
+        "bulk_float_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True, autoincrement=False),
+        Column("score", Float),
+        prefixes=["TEMPORARY"],
+    )
+    probe.create(session.connection())
+    insert_rows(session, probe, [{"id": 1, "score": 1}, {"id": 2, "score": 0.5}, {"id": 3, "score": None}])
+    stored = session.execute(select(probe.c.id, probe.c.score).order_by(probe.c.id)).all()
+    assert [tuple(r) for r in stored] == [(1, 1.0), (2, 0.5), (3, None)]

@@ -8,6 +8,10 @@ computed once; the rows go to the driver in one `exec_driver_sql` executemany. T
 text for less CPU: a dialect that stores a date as its ISO text gets `date.isoformat` (C) instead of its
 format string, and a JSON column's empty list or dict is serialized once per batch (a document without
 findings stores "[]").
+
+On PostgreSQL the rows go as one array per column in a single statement, `INSERT ... SELECT unnest(...)`,
+instead of one set of parameters per row: psycopg's executemany spent about 12 µs of client CPU per row
+(31 of 205 CPU s in the pipeline, for the name-key journal alone), an array about 1.
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import JSON, Date, Table, insert
+from sqlalchemy import JSON, Date, Table, bindparam, func, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
@@ -35,6 +40,7 @@ class _Prepared:
     positional: bool
     memo: frozenset[int]  # positions of date and UTC datetime columns: processed values memoized
     empties: frozenset[int]  # positions of JSON columns: an empty list or dict processed once a batch
+    arrays: bool = False  # PostgreSQL: one statement takes each column's values as one array
 
 
 _prepared: weakref.WeakKeyDictionary[Dialect, dict[tuple[str, tuple[str, ...], Any], _Prepared | None]] = (
@@ -55,7 +61,15 @@ def insert_rows(
     if prepared is None:  # a column default the rows do not carry: let SQLAlchemy fill it in
         session.execute(insert(table) if statement is None else statement, list(rows))
         return
+    if prepared.arrays:
+        for start in range(0, len(rows), ARRAY_ROWS):
+            columns = _columns(prepared, rows[start : start + ARRAY_ROWS])
+            connection.exec_driver_sql(prepared.sql, _arrays(prepared, columns))
+        return
     connection.exec_driver_sql(prepared.sql, _parameters(prepared, rows))
+
+
+ARRAY_ROWS = 10_000  # rows per statement when they go as arrays (a manifest's keys: about 2,500)
 
 
 def _parameters(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Any]:
@@ -64,14 +78,26 @@ def _parameters(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Any
     names = prepared.names
     if not rows:
         return []
+    columns = _columns(prepared, rows)
+    if prepared.positional:
+        return list(zip(*columns, strict=True))
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+
+
+def _columns(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Sequence[Any]]:
+    """The rows' values a column at a time (in `prepared.names` order), processed."""
+    names = prepared.names
     if len(names) > 1:
         columns: list[Sequence[Any]] = list(zip(*map(itemgetter(*names), rows), strict=True))
     else:
         columns = [[row[names[0]] for row in rows]]
     _process_columns(prepared, columns)
-    if prepared.positional:
-        return list(zip(*columns, strict=True))
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns, strict=True)]
+    return columns
+
+
+def _arrays(prepared: _Prepared, columns: list[Sequence[Any]]) -> dict[str, list[Any]]:
+    """One statement's parameters when the rows go as arrays: each column's values as a list."""
+    return {name: list(values) for name, values in zip(prepared.names, columns, strict=True)}
 
 
 def _process_columns(prepared: _Prepared, columns: list[Sequence[Any]]) -> None:
@@ -120,13 +146,44 @@ def _compile(dialect: Dialect, table: Table, keys: tuple[str, ...], statement: A
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
     names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else tuple(keys)
     if set(names) != set(keys) or set(compiled.binds) != set(keys):
-        return None
+        return None  # a column default the rows do not carry (checked on the VALUES form, which fills it)
+    arrays = dialect.name == "postgresql" and not compiled.positional
+    if arrays:
+        compiled = _from_arrays(statement, table, names).compile(dialect=dialect)
     processors = tuple(_processor(table, name, dialect) for name in names)
     nulls = tuple(None if process is None else process(None) for process in processors)
     processors = tuple(_faster(table, name, process) for name, process in zip(names, processors, strict=True))
+    if arrays:  # an array holds one type: psycopg refuses a list of floats and ints mixed
+        processors = tuple(
+            _as_float(table, name, process) for name, process in zip(names, processors, strict=True)
+        )
     memo = frozenset(i for i, name in enumerate(names) if _is_date(table, name))
     empties = frozenset(i for i, name in enumerate(names) if isinstance(table.c[name].type, JSON))
-    return _Prepared(compiled.string, names, processors, nulls, bool(compiled.positional), memo, empties)
+    return _Prepared(
+        compiled.string, names, processors, nulls, bool(compiled.positional), memo, empties, arrays
+    )
+
+
+def _from_arrays(statement: Any, table: Table, names: tuple[str, ...]) -> Any:
+    """The same INSERT (an upsert's ON CONFLICT kept) reading its rows from one array per column:
+    `INSERT INTO t (a, b) SELECT unnest(%(a)s::INTEGER[]), unnest(%(b)s::VARCHAR[])` (PostgreSQL unnests
+    the arrays side by side)."""
+    arrays = [func.unnest(bindparam(name, type_=ARRAY(table.c[name].type))) for name in names]
+    return statement.from_select(list(names), select(*arrays))
+
+
+def _as_float(table: Table, name: str, process: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+    """A float column's values as floats (then through its processor, if any)."""
+    try:
+        is_float = table.c[name].type.python_type is float
+    except NotImplementedError:
+        return process
+    if not is_float:
+        return process
+    if process is None:
+        return float
+    then = process
+    return lambda value: then(float(value))
 
 
 def _processor(table: Table, name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -178,11 +235,17 @@ def insert_tuples(
         return
     connection = session.connection()
     prepared = _prepare(connection.dialect, table, columns, statement)
+    if prepared is not None and prepared.arrays and prepared.names == columns:
+        for start in range(0, len(rows), ARRAY_ROWS):
+            values: list[Sequence[Any]] = list(zip(*rows[start : start + ARRAY_ROWS], strict=True))
+            _process_columns(prepared, values)
+            connection.exec_driver_sql(prepared.sql, _arrays(prepared, values))
+        return
     if prepared is None or not prepared.positional or prepared.names != columns:
         insert_rows(session, table, [dict(zip(columns, row, strict=True)) for row in rows], statement)
         return
     if any(process is not None for process in prepared.processors):
-        values: list[Sequence[Any]] = list(zip(*rows, strict=True))
+        values = list(zip(*rows, strict=True))
         _process_columns(prepared, values)
         rows = list(zip(*values, strict=True))
     connection.exec_driver_sql(prepared.sql, rows)

@@ -256,7 +256,8 @@ def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime
     dialect = session.connection().dialect.name
     upsert = _mark_upsert(dialect)
     if upsert is not None:
-        rows = [(v.id, v.newest_message_id, at) for v in views]
+        # one row per traveller: on PostgreSQL the rows are one statement, which may touch a row once
+        rows = list({v.id: (v.id, v.newest_message_id, at) for v in views}.values())
         insert_tuples(session, _MARKS, _MARK_ORDER, rows, statement=upsert)
         return
     for batch in chunks(list(views)):  # a database without INSERT ... ON CONFLICT: replace each batch's rows
