@@ -279,7 +279,18 @@ def spread_over_days(engine: Engine, days: int) -> int:
                 rows.append({"id": flight_id + day * top_flight, "scheduled_arrival_utc": arrival})
         session.execute(update(Flight), rows)  # bulk UPDATE by primary key
         _advance_sequences(session)
-        return int(session.scalar(select(func.count()).select_from(Traveller)) or 0)
+        stored = int(session.scalar(select(func.count()).select_from(Traveller)) or 0)
+    _fresh_statistics(engine)
+    return stored
+
+
+def _fresh_statistics(engine: Engine) -> None:
+    """PostgreSQL: the planner's statistics of the cloned week. A week of live traffic reaches the server
+    over days, while autovacuum's ANALYZE keeps pace; the clone writes six days at once just before the
+    retro step, which would otherwise plan with one day's statistics (a sequential scan of every name key)."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("ANALYZE"))
 
 
 def _clone(session: Any, day: int, tops: tuple[int, int, int]) -> None:
