@@ -53,7 +53,8 @@ def insert_rows(
 ) -> None:
     """INSERT `rows` (dicts with the same keys) into `table`, as `session.execute(insert(table), rows)`
     would, without SQLAlchemy's per-row parameter handling. `statement`: an INSERT of `table` to run
-    instead (an upsert built once by the caller)."""
+    instead (an upsert built once by the caller; on PostgreSQL it sees up to ARRAY_ROWS rows at once, so
+    no two rows may share its conflict target)."""
     if not rows:
         return
     connection = session.connection()
@@ -62,9 +63,7 @@ def insert_rows(
         session.execute(insert(table) if statement is None else statement, list(rows))
         return
     if prepared.arrays:
-        for start in range(0, len(rows), ARRAY_ROWS):
-            columns = _columns(prepared, rows[start : start + ARRAY_ROWS])
-            connection.exec_driver_sql(prepared.sql, _arrays(prepared, columns))
+        _send_arrays(connection, prepared, rows, lambda batch: _columns(prepared, batch))
         return
     connection.exec_driver_sql(prepared.sql, _parameters(prepared, rows))
 
@@ -95,9 +94,24 @@ def _columns(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Sequen
     return columns
 
 
-def _arrays(prepared: _Prepared, columns: list[Sequence[Any]]) -> dict[str, list[Any]]:
-    """One statement's parameters when the rows go as arrays: each column's values as a list."""
-    return {name: list(values) for name, values in zip(prepared.names, columns, strict=True)}
+def _tuple_columns(prepared: _Prepared, rows: Sequence[tuple[Any, ...]]) -> list[Sequence[Any]]:
+    """Rows given as tuples in `prepared.names` order, a column at a time, processed."""
+    columns: list[Sequence[Any]] = list(zip(*rows, strict=True))
+    _process_columns(prepared, columns)
+    return columns
+
+
+def _send_arrays(
+    connection: Any,
+    prepared: _Prepared,
+    rows: Sequence[Any],
+    to_columns: Callable[[Sequence[Any]], list[Sequence[Any]]],
+) -> None:
+    """ARRAY_ROWS rows a statement, each column's values as one list (PostgreSQL)."""
+    for start in range(0, len(rows), ARRAY_ROWS):
+        columns = to_columns(rows[start : start + ARRAY_ROWS])
+        parameters = {name: list(values) for name, values in zip(prepared.names, columns, strict=True)}
+        connection.exec_driver_sql(prepared.sql, parameters)
 
 
 def _process_columns(prepared: _Prepared, columns: list[Sequence[Any]]) -> None:
@@ -230,22 +244,18 @@ def insert_tuples(
 ) -> None:
     """INSERT rows given as tuples in `columns`' order (or run `statement`, as `insert_rows`): processed a
     column at a time and sent as tuples when the dialect takes positional parameters in that order (SQLite:
-    a name key's (traveller, key) pairs, a screening mark), else as dicts through `insert_rows`."""
+    a name key's (traveller, key) pairs, a screening mark), as arrays on PostgreSQL, else as dicts through
+    `insert_rows`."""
     if not rows:
         return
     connection = session.connection()
     prepared = _prepare(connection.dialect, table, columns, statement)
     if prepared is not None and prepared.arrays and prepared.names == columns:
-        for start in range(0, len(rows), ARRAY_ROWS):
-            values: list[Sequence[Any]] = list(zip(*rows[start : start + ARRAY_ROWS], strict=True))
-            _process_columns(prepared, values)
-            connection.exec_driver_sql(prepared.sql, _arrays(prepared, values))
+        _send_arrays(connection, prepared, rows, lambda batch: _tuple_columns(prepared, batch))
         return
     if prepared is None or not prepared.positional or prepared.names != columns:
         insert_rows(session, table, [dict(zip(columns, row, strict=True)) for row in rows], statement)
         return
     if any(process is not None for process in prepared.processors):
-        values = list(zip(*rows, strict=True))
-        _process_columns(prepared, values)
-        rows = list(zip(*values, strict=True))
+        rows = list(zip(*_tuple_columns(prepared, rows), strict=True))
     connection.exec_driver_sql(prepared.sql, rows)
