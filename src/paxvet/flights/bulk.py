@@ -9,9 +9,11 @@ text for less CPU: a dialect that stores a date as its ISO text gets `date.isofo
 format string, and a JSON column's empty list or dict is serialized once per batch (a document without
 findings stores "[]").
 
-On PostgreSQL the rows go as one array per column in a single statement, `INSERT ... SELECT unnest(...)`,
-instead of one set of parameters per row: psycopg's executemany spent about 12 µs of client CPU per row
-(31 of 205 CPU s in the pipeline, for the name-key journal alone), an array about 1.
+On PostgreSQL the rows of narrow tables go as one array per column in a single statement, `INSERT ...
+SELECT unnest(...)`, instead of one set of parameters per row: psycopg's executemany spends about 13 µs of
+client CPU per row whatever its width (31 of 205 CPU s in the pipeline for the name-key journal alone),
+while an array costs per value (about 0.4 µs an integer, 1.8 a string, 3 a timestamp, 8 a JSON value):
+two columns cost about 2 µs a row, but a traveller's 24 more than executemany (ARRAY_MAX_COLUMNS).
 """
 
 from __future__ import annotations
@@ -69,6 +71,10 @@ def insert_rows(
 
 
 ARRAY_ROWS = 10_000  # rows per statement when they go as arrays (a manifest's keys: about 2,500)
+# Wider rows go by executemany: in the pipeline, client CPU by executemany -> by arrays, the name-key journal
+# (2 columns) 31.3 -> 3.5 s, the screening mark (3) 3.5 -> 1.6, documents (9) 4.8 -> 2.3, travellers (24)
+# 6.2 -> 8.4 (worse: strings, times and JSON values cost more each as array elements than a row does).
+ARRAY_MAX_COLUMNS = 9
 
 
 def _parameters(prepared: _Prepared, rows: Sequence[dict[str, Any]]) -> list[Any]:
@@ -161,7 +167,7 @@ def _compile(dialect: Dialect, table: Table, keys: tuple[str, ...], statement: A
     names = tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else tuple(keys)
     if set(names) != set(keys) or set(compiled.binds) != set(keys):
         return None  # a column default the rows do not carry (checked on the VALUES form, which fills it)
-    arrays = dialect.name == "postgresql" and not compiled.positional
+    arrays = dialect.name == "postgresql" and not compiled.positional and len(names) <= ARRAY_MAX_COLUMNS
     if arrays:
         compiled = _from_arrays(statement, table, names).compile(dialect=dialect)
     processors = tuple(_processor(table, name, dialect) for name in names)
