@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -138,6 +138,34 @@ def test_birth_dates_must_agree_in_history() -> None:
     assert not birth_dates_compatible(date(1948, 2, 24), date(1951, 12, 1))
 
 
+def test_the_sql_candidates_are_the_dates_the_rule_accepts(session: Session) -> None:
+    """compatible_birth_clause selects exactly what birth_dates_compatible accepts, around a date whose day
+    can be a month (transposed) and one whose day cannot, plus the same surname without a date of birth."""
+    from datetime import timedelta
+
+    from paxvet.links.resolver import birth_dates_compatible, compatible_birth_clause
+
+    for born in (date(1978, 3, 12), date(1971, 4, 20)):
+        days = [born + timedelta(days=n) for n in range(-400, 401)]
+        people = [("X", f"D{i}", d) for i, d in enumerate(days)]
+        flight_id = _flight_with(session, f"{born.day}", people)
+        session.execute(
+            insert(Traveller),
+            [
+                {"flight_id": flight_id, "identity_key": f"p|X|none|{born}", "surname": "X"},
+                {"flight_id": flight_id, "identity_key": f"p|Y|none|{born}", "surname": "Y"},
+            ],
+        )
+        chosen = session.execute(
+            select(Traveller.surname, Traveller.date_of_birth).where(
+                Traveller.flight_id == flight_id, compatible_birth_clause(born, "X")
+            )
+        ).all()
+        expected = {("X", d) for d in days if birth_dates_compatible(born, d)} | {("X", None)}
+        assert set(map(tuple, chosen)) == expected
+        assert len(expected) == 7 + 1 + (1 if born.day <= 12 else 0)  # 3 days either side, none, transposed
+
+
 def test_unknown_traveller_is_not_found(session: Session) -> None:
     import pytest
 
@@ -151,8 +179,6 @@ def test_unknown_traveller_is_not_found(session: Session) -> None:
 
 def _flight_with(session: Session, number: str, people: list[tuple[str, str, date]]) -> int:
     """A flight arriving at MEX with travellers (surname, given names, date of birth); its id."""
-    from sqlalchemy import insert
-
     from paxvet.flights.models import Flight
 
     flight = Flight(carrier="AM", number=number, airport="MEX", flight_date=date(2026, 6, 1))

@@ -60,13 +60,12 @@ def birth_dates_compatible(a: date, b: date | None) -> bool:
     namesakes born years apart are different people.)"""
     if b is None:
         return True
-    if abs((a - b).days) <= DOB_SLACK_DAYS:
-        return True
-    return (a.year, a.month, a.day) == (b.year, b.day, b.month)
+    return abs((a - b).days) <= DOB_SLACK_DAYS or b == _transposed(a)
 
 
 def compatible_birth_clause(dob: date, surname: str) -> ColumnElement[bool]:
-    """`birth_dates_compatible` as SQL, plus the travellers of the same surname without a date of birth."""
+    """`birth_dates_compatible` as SQL (the candidates are exactly the dates it accepts: tests compare the
+    two), the travellers without a date of birth narrowed to those of the same surname."""
     slack = timedelta(days=DOB_SLACK_DAYS)
     terms: list[ColumnElement[bool]] = [Traveller.date_of_birth.between(dob - slack, dob + slack)]
     transposed = _transposed(dob)
@@ -167,7 +166,7 @@ def _by_name_and_birth(
         )
     mine = person_record(subject)
     for other in candidates:
-        if other.id in found or not birth_dates_compatible(dob, other.date_of_birth):
+        if other.id in found:  # compatible dates of birth: selected so
             continue
         result = score(mine, person_record(other))
         if result.score >= threshold:

@@ -261,9 +261,9 @@ def mark_screened(session: Session, views: Sequence[TravellerView], at: datetime
         insert_tuples(session, _MARKS, _MARK_ORDER, rows, statement=upsert)
         return
     for batch in chunks(list(views)):  # a database without INSERT ... ON CONFLICT: replace each batch's rows
-        rows_ = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
+        marks = [{"traveller_id": v.id, "message_id": v.newest_message_id, "screened_at": at} for v in batch]
         session.execute(delete(_MARKS).where(_MARKS.c.traveller_id.in_([v.id for v in batch])))
-        session.execute(insert(_MARKS), rows_)
+        session.execute(insert(_MARKS), marks)
 
 
 _MARKS = cast(Table, ScreeningMark.__table__)
